@@ -1,0 +1,55 @@
+"""Regenerate seeds/reference/countries.csv from country_converter's and pycountry's data.
+
+Every current country plus the dissolved states country_converter keeps (the USSR is SUN).
+
+country_converter's own CountryConverter() fails under pandas 3 (Namibia's ISO2 "NA" is read as a
+missing value), so its data file is read directly with missing-value parsing switched off.
+Run: .venv/bin/python scripts/generate_reference_seeds.py
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from pathlib import Path
+
+import pycountry
+
+COLUMNS = [
+    "iso3", "iso2", "iso_numeric", "short_name", "official_name", "continent", "un_region",
+    "is_historical",
+]
+def current_countries() -> list[dict[str, str]]:
+    data_file = resources.files("country_converter") / "country_data.tsv"
+    with data_file.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    countries = []
+    for row in rows:
+        official = pycountry.countries.get(alpha_3=row["ISO3"])
+        countries.append(
+            {
+                "iso3": row["ISO3"],
+                "iso2": row["ISO2"],
+                "iso_numeric": f"{int(row['ISOnumeric']):03d}" if row["ISOnumeric"] else "",
+                "short_name": row["name_short"],
+                "official_name": getattr(official, "official_name", None) or row["name_official"],
+                "continent": row["continent"],
+                "un_region": row["UNregion"],
+                "is_historical": "true" if row["obsolete"] else "false",
+            }
+        )
+    return countries
+
+
+def main() -> None:
+    target = Path(__file__).resolve().parent.parent / "seeds" / "reference" / "countries.csv"
+    rows = sorted(current_countries(), key=lambda r: r["iso3"])
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {len(rows)} countries to {target}")
+
+
+if __name__ == "__main__":
+    main()
