@@ -1,0 +1,21 @@
+-- depends_on: {{ ref('documents') }}
+with source_rows as (
+    select * from {{ source('reference', 'documents') }}
+),
+
+final as (
+    select
+        doc_id,
+        file_name,
+        title,
+        publisher,
+        authors,
+        {{ period_start('publication_date', 'publication_date_precision') }} as published_on,
+        publication_date_precision as published_on_precision,
+        publication_date_basis as published_on_basis,
+        url,
+        lower(sha256) as sha256
+    from source_rows
+)
+
+select * from final

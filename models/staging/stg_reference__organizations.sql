@@ -1,0 +1,20 @@
+-- depends_on: {{ ref('organizations') }}
+with source_rows as (
+    select * from {{ source('reference', 'organizations') }}
+),
+
+final as (
+    select
+        upper(trim(org_code)) as org_code,
+        trim(name) as org_name,
+        acronym,
+        org_type,
+        upper(trim(parent_org_code)) as parent_org_code,
+        upper(trim(predecessor_org_code)) as predecessor_org_code,
+        {{ period_start('founded_date', 'founded_date_precision') }} as founded_on,
+        founded_date_precision as founded_on_precision,
+        reference_note
+    from source_rows
+)
+
+select * from final
