@@ -1,0 +1,54 @@
+"""Shared fixtures: the project, the corpus (required under CI) and the published warehouse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from security_ties.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project.from_environment(ROOT)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(project: Project) -> Path:
+    """The source texts; a missing folder skips locally but fails under CI, where it must exist."""
+    if not project.corpus_dir.is_dir():
+        message = f"corpus folder {project.corpus_dir} not found (set CORPUS_DIR)"
+        if os.environ.get("CI"):
+            pytest.fail(message + " - CI must run with ../shared beside the clone")
+        pytest.skip(message)
+    return project.corpus_dir
+
+
+@pytest.fixture(scope="session")
+def published_warehouse(project: Project) -> Path:
+    """The published warehouse; built once if this checkout has none yet."""
+    if not project.published_path.exists():
+        subprocess.run([str(Path(sys.executable).parent / "security-ties"), "build"], cwd=ROOT, check=True)
+    return project.published_path
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the project's sources (no venv, no warehouse) to break on purpose."""
+    ignore = shutil.ignore_patterns(".venv*", "warehouse", "target", "logs", ".git", "__pycache__", "reports", "gx")
+    shutil.copytree(ROOT, destination, ignore=ignore)
+    return destination
+
+
+def run_cli(project_root: Path, *arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "CORPUS_DIR": str(Project.from_environment(ROOT).corpus_dir), **(env or {})}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "security-ties"), *arguments],
+        cwd=project_root, env=environment, capture_output=True, text=True, check=False,
+    )

@@ -1,0 +1,227 @@
+"""Write-audit-publish: build a new warehouse file, audit it, and only then swap it in atomically.
+
+DuckDB allows one writer or many readers per file. Building into the published file would lock BI
+readers out (and an idle reader would fail the build), and a build failing half-way would leave a
+half-built warehouse. So every build writes `warehouse/builds/<build id>.duckdb`, runs the seed
+pre-flight, the evidence check, every dbt test and the Great Expectations checkpoint against it, records
+`meta.build_info`, checkpoints and closes it, and then `os.replace`s it over the published file. Readers
+that already hold the old file keep reading their snapshot; new readers see the new build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from security_ties.evidence import EvidenceError, verify
+from security_ties.project import Project
+from security_ties.validate import validate_seeds
+
+
+class BuildError(Exception):
+    """A build step failed; the published warehouse was left as it was."""
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    published_path: Path
+    seed_rows: int
+    dbt_counts: dict[str, int]
+    quality_summary: dict[str, int] = field(default_factory=dict)
+
+
+Auditor = Callable[[Path], dict[str, int]]
+
+
+def new_build_id(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+@contextmanager
+def build_lock(project: Project) -> Iterator[None]:
+    """One build at a time per warehouse folder; a second one fails fast instead of racing."""
+    project.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with (project.warehouse_dir / ".build.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise BuildError("another security-ties build is running on this warehouse folder; wait for it") from error
+        yield
+
+
+def git_commit(root: Path) -> str:
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False)
+    return result.stdout.strip() if result.returncode == 0 else "unknown"
+
+
+def seed_hashes(seeds_dir: Path) -> dict[str, str]:
+    return {
+        path.relative_to(seeds_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(seeds_dir.rglob("*.csv"))
+    }
+
+
+def failed_nodes(run_results: Path) -> list[str]:
+    """The failing nodes of the last dbt invocation, with dbt's message, from target/run_results.json."""
+    if not run_results.is_file():
+        return []
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    return [
+        f"{r['unique_id']}: {r['status']} - {(r.get('message') or '').strip()[:300]}"
+        for r in results
+        if r.get("status") in ("error", "fail", "runtime error")
+    ]
+
+
+def dbt_counts(run_results: Path) -> dict[str, int]:
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    counts = {"tests_passed": 0, "tests_failed": 0, "models_built": 0, "seeds_loaded": 0}
+    for r in results:
+        kind = r["unique_id"].split(".", 1)[0]
+        if kind in ("test", "unit_test"):
+            counts["tests_passed" if r["status"] == "pass" else "tests_failed"] += 1
+        elif kind == "model" and r["status"] == "success":
+            counts["models_built"] += 1
+        elif kind == "seed" and r["status"] == "success":
+            counts["seeds_loaded"] += 1
+    return counts
+
+
+def run_dbt(project: Project, database: Path, arguments: list[str], target_path: Path) -> subprocess.CompletedProcess[str]:
+    """dbt as a subprocess: the in-process runner keeps its DuckDB handle open (dbt-core #11980)."""
+    environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path)}
+    return subprocess.run(
+        [str(project.dbt_executable), *arguments, "--no-use-colors"],
+        cwd=project.root, env=environment, capture_output=True, text=True, check=False,
+    )
+
+
+def check_evidence(project: Project) -> None:
+    if not project.corpus_dir.is_dir() and not os.environ.get("CI"):
+        print(f"warning: corpus folder {project.corpus_dir} not found; evidence quotes not checked")
+        return
+    try:
+        _, problems = verify(project.corpus_dir, project.seeds_dir)
+    except EvidenceError as error:
+        raise BuildError(str(error)) from error
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems[:30])
+        raise BuildError(f"{len(problems)} evidence problem(s); nothing was published:\n{listed}")
+
+
+def record_build_info(database: Path, build_id: str, project: Project, counts: dict[str, int],
+                      quality: dict[str, int]) -> None:
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema if not exists meta")
+        connection.execute(
+            """
+            create or replace table meta.build_info as
+            select
+                ?::varchar as build_id,
+                ?::timestamptz as built_at,
+                ?::varchar as git_commit,
+                ?::json as seed_sha256,
+                ?::integer as dbt_tests_passed,
+                ?::integer as dbt_tests_failed,
+                ?::integer as models_built,
+                ?::integer as expectations_passed,
+                ?::integer as expectations_failed
+            """,
+            [
+                build_id, dt.datetime.now(dt.timezone.utc), git_commit(project.root),
+                json.dumps(seed_hashes(project.seeds_dir)), counts["tests_passed"], counts["tests_failed"],
+                counts["models_built"], quality.get("passed", 0), quality.get("failed", 0),
+            ],
+        )
+        connection.execute(
+            "comment on table meta.build_info is 'One row: which build this file is, when and from what it was built, and what its audit counted.'"
+        )
+        connection.execute("checkpoint")
+
+
+def publish(project: Project, candidate: Path, build_id: str) -> None:
+    """Keep the current file as a release (hard link, same inode) and rename the candidate over it."""
+    project.releases_dir.mkdir(parents=True, exist_ok=True)
+    if project.published_path.exists():
+        previous = published_build_id(project.published_path) or f"unknown-{new_build_id()}"
+        release = project.releases_dir / f"{previous}.duckdb"
+        if not release.exists():
+            os.link(project.published_path, release)
+    os.replace(candidate, project.published_path)
+    prune_releases(project)
+
+
+def prune_releases(project: Project) -> None:
+    releases = sorted(project.releases_dir.glob("*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in releases[project.keep_releases:]:
+        old.unlink()
+
+
+def published_build_id(path: Path) -> str | None:
+    try:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            row = connection.execute("select build_id from meta.build_info").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def list_releases(project: Project) -> list[Path]:
+    return sorted(project.releases_dir.glob("*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def rollback(project: Project, build_id: str | None = None) -> str:
+    """Publish a kept release again (the newest one unless a build id is given)."""
+    releases = list_releases(project)
+    if build_id:
+        releases = [p for p in releases if p.stem == build_id]
+    if not releases:
+        known = ", ".join(p.stem for p in list_releases(project)) or "none"
+        raise BuildError(f"no release {build_id or ''} to roll back to (kept releases: {known})")
+    chosen = releases[0]
+    staging_copy = project.builds_dir / f"rollback-{chosen.name}"
+    project.builds_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(chosen, staging_copy)
+    publish(project, staging_copy, chosen.stem)
+    return chosen.stem
+
+
+def build(project: Project, audit: Auditor | None = None, export: Callable[[Project, Path, str], None] | None = None) -> BuildResult:
+    """Validate, build, test, audit and publish; any failure raises BuildError and publishes nothing."""
+    with build_lock(project):
+        seed_rows = validate_seeds(project.seeds_dir)
+        check_evidence(project)
+        build_id = new_build_id()
+        project.builds_dir.mkdir(parents=True, exist_ok=True)
+        candidate = project.builds_dir / f"{build_id}.duckdb"
+        target_path = project.root / "target"
+        try:
+            result = run_dbt(project, candidate, ["build"], target_path)
+            if result.returncode != 0:
+                failures = failed_nodes(target_path / "run_results.json") or [result.stdout[-2000:] + result.stderr[-2000:]]
+                listed = "\n".join(f"  - {f}" for f in failures)
+                raise BuildError(f"dbt build failed; the published warehouse was not changed:\n{listed}")
+            counts = dbt_counts(target_path / "run_results.json")
+            quality = audit(candidate) if audit else {}
+            record_build_info(candidate, build_id, project, counts, quality)
+            publish(project, candidate, build_id)
+            if export:
+                export(project, project.published_path, build_id)
+        finally:
+            for leftover in project.builds_dir.glob(f"{build_id}.duckdb*"):
+                leftover.unlink()
+        return BuildResult(build_id, project.published_path, seed_rows, counts, quality)

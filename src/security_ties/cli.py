@@ -1,0 +1,139 @@
+"""The security-ties command line: build, check, inspect and roll back the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from security_ties import build as build_module
+from security_ties import info as info_module
+from security_ties.evidence import EvidenceError, verify
+from security_ties.mentions import coverage
+from security_ties.project import Project
+from security_ties.validate import SeedValidationError, validate_seeds
+
+DESCRIPTION = """\
+security-ties: a cited fact warehouse of Armenia's security ties (dbt on DuckDB).
+
+Run every command from the repository's top folder. Paths come from the environment:
+  CORPUS_DIR                    the five source texts (default ../shared/corpus)
+  SECURITY_TIES_WAREHOUSE_DIR   where the published file lives (default warehouse/)
+  SECURITY_TIES_KEEP_RELEASES   how many previous published files to keep (default 3)
+"""
+
+
+def command_build(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import exports, quality
+
+    audit = None if arguments.skip_expectations else quality.audit
+    result = build_module.build(project, audit=audit, export=exports.export_marts)
+    print(f"published build {result.build_id} -> {result.published_path}")
+    print(f"  seed rows validated: {result.seed_rows}")
+    print("  dbt: " + ", ".join(f"{k} {v}" for k, v in result.dbt_counts.items()))
+    if result.quality_summary:
+        print("  expectations: " + ", ".join(f"{k} {v}" for k, v in result.quality_summary.items()))
+    return 0
+
+
+def command_validate_seeds(project: Project, arguments: argparse.Namespace) -> int:
+    rows = validate_seeds(project.seeds_dir)
+    print(f"seeds OK: {rows} rows checked against their YAML column_types and tests")
+    return 0
+
+
+def command_verify_evidence(project: Project, arguments: argparse.Namespace) -> int:
+    checked, problems = verify(project.corpus_dir, project.seeds_dir)
+    for problem in problems:
+        print(f"  - {problem}")
+    print(f"{checked} quotes checked, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def command_coverage(project: Project, arguments: argparse.Namespace) -> int:
+    result = coverage(project.corpus_dir, project.seeds_dir)
+    for mention in result.uncovered:
+        print(f"  uncovered: {mention}")
+    covered = len(result.mentions) - len(result.uncovered)
+    print(f"extraction coverage: {covered}/{len(result.mentions)} quantitative mentions = {result.percent:.1f} %")
+    return 1 if result.uncovered else 0
+
+
+def command_info(project: Project, arguments: argparse.Namespace) -> int:
+    print(info_module.render(project))
+    return 0
+
+
+def command_rollback(project: Project, arguments: argparse.Namespace) -> int:
+    restored = build_module.rollback(project, arguments.build_id)
+    print(f"published release {restored} again -> {project.published_path}")
+    return 0
+
+
+def command_validate(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import quality
+
+    database = Path(arguments.database) if arguments.database else project.published_path
+    results = quality.run_checkpoint(project, database)
+    print(quality.summary_table(results))
+    return 0 if all(r.success for r in results) else 1
+
+
+def command_report(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import report
+
+    path = report.write_report(project, project.published_path, Path(arguments.output) if arguments.output else None)
+    print(f"report written to {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="security-ties", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[Project, argparse.Namespace], int], help_text: str,
+            aliases: tuple[str, ...] = ()) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, aliases=list(aliases))
+        sub.set_defaults(handler=handler)
+        return sub
+
+    build = add(
+        "build", command_build,
+        "Validate the seeds and evidence, dbt build into a new file, run the Great Expectations checkpoint, "
+        "then publish it atomically over warehouse/security_ties.duckdb (keeping previous releases) and "
+        "export every mart as Parquet and CSV. Any failure publishes nothing.",
+    )
+    build.add_argument("--skip-expectations", action="store_true", help="do not run the GX checkpoint (debugging only)")
+    add("validate-seeds", command_validate_seeds,
+        "Check every seed row against its YAML (types, dates, keys, codes); errors name file, line and problem.")
+    add("verify-evidence", command_verify_evidence,
+        "Check that every evidence quote occurs in its document and every document's sha256 matches.")
+    add("coverage", command_coverage,
+        "List the corpus's quantitative mentions not covered by a fact or an exclusion, and print the coverage %.")
+    add("info", command_info, "Print versions, paths, the published build, row counts per table and seed, "
+        "and the extraction coverage.", aliases=("doctor",))
+    rollback = add("rollback", command_rollback, "Publish a kept previous release again (the newest by default).")
+    rollback.add_argument("--build-id", help="the release to restore (see `security-ties info`)")
+    validate = add("validate", command_validate,
+                   "Run the Great Expectations checkpoint on every mart and build the Data Docs site.")
+    validate.add_argument("--database", help="warehouse file to validate (default: the published one)")
+    report = add("report", command_report, "Write the static offline HTML report with charts of the published warehouse.")
+    report.add_argument("--output", help="output folder (default reports/)")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    try:
+        project = Project.from_environment()
+        return arguments.handler(project, arguments)
+    except (build_module.BuildError, SeedValidationError, EvidenceError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
