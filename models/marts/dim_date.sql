@@ -1,0 +1,33 @@
+-- A calendar from 1991-01-01 (the USSR's last year) to 2030-12-31, one row per day.
+{% set first_day = '1991-01-01' %}
+{% set day_count = 14610 %}
+
+with day_numbers as (
+    {{ integers_below(day_count) }}
+),
+
+days as (
+    select cast({{ dbt.dateadd('day', 'n', "cast('" ~ first_day ~ "' as date)") }} as date) as date_day
+    from day_numbers
+),
+
+final as (
+    select
+        date_day,
+        cast(extract(year from date_day) as integer) as year_number,
+        cast(extract(month from date_day) as integer) as month_number,
+        cast(extract(day from date_day) as integer) as day_of_month,
+        cast(extract(quarter from date_day) as integer) as quarter_number,
+        cast(extract(year from date_day) as {{ dbt.type_string() }}) || '-'
+        || lpad(cast(extract(month from date_day) as {{ dbt.type_string() }}), 2, '0') as year_month
+    from days
+)
+
+select
+    date_day,
+    year_number,
+    month_number,
+    day_of_month,
+    quarter_number,
+    year_month
+from final
