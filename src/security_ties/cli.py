@@ -25,9 +25,13 @@ Run every command from the repository's top folder. Paths come from the environm
 
 
 def command_build(project: Project, arguments: argparse.Namespace) -> int:
-    from security_ties import exports, quality
+    from security_ties import exports
 
-    audit = None if arguments.skip_expectations else quality.audit
+    audit = None
+    if not arguments.skip_expectations:
+        from security_ties import quality
+
+        audit = quality.audit
     result = build_module.build(project, audit=audit, export=exports.export_marts)
     print(f"published build {result.build_id} -> {result.published_path}")
     print(f"  seed rows validated: {result.seed_rows}")
