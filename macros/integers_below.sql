@@ -2,10 +2,10 @@
 {% macro integers_below(n) -%}
     {%- set digits = (n - 1) | string | length -%}
     select
-        {% for power in range(digits) %}d{{ power }}.digit * {{ 10 ** power }}{{ ' + ' if not loop.last }}{% endfor %} as n
+        {% for power in range(digits) %}d{{ power }}.digit_value * {{ 10 ** power }}{{ ' + ' if not loop.last }}{% endfor %} as n
     from {% for power in range(digits) %}
-        (select digit from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as t (digit)) as d{{ power }}
+        (select digit_value from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as t (digit_value)) as d{{ power }}
         {{- ', ' if not loop.last }}
     {% endfor %}
-    where {% for power in range(digits) %}d{{ power }}.digit * {{ 10 ** power }}{{ ' + ' if not loop.last }}{% endfor %} < {{ n }}
+    where {% for power in range(digits) %}d{{ power }}.digit_value * {{ 10 ** power }}{{ ' + ' if not loop.last }}{% endfor %} < {{ n }}
 {%- endmacro %}

@@ -127,14 +127,22 @@ indicators as (
 
 unioned as (
     select * from trade_figures
-    union all select * from arms_transfers
-    union all select * from arms_supplier_shares
-    union all select * from membership_events
-    union all select * from treaties
-    union all select * from treaty_parties
-    union all select * from treaty_events
-    union all select * from events
-    union all select * from indicators
+    union all
+    select * from arms_transfers
+    union all
+    select * from arms_supplier_shares
+    union all
+    select * from membership_events
+    union all
+    select * from treaties
+    union all
+    select * from treaty_parties
+    union all
+    select * from treaty_events
+    union all
+    select * from events
+    union all
+    select * from indicators
 ),
 
 final as (

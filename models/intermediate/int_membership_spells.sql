@@ -43,10 +43,11 @@ daily_changes as (
         min(changes.is_assertion) as is_assertion_only
     from changes
     inner join strongest_per_day
-        on changes.country_iso3 = strongest_per_day.country_iso3
-        and changes.org_code = strongest_per_day.org_code
-        and changes.changed_on = strongest_per_day.changed_on
-        and changes.status_priority = strongest_per_day.status_priority
+        on
+            changes.country_iso3 = strongest_per_day.country_iso3
+            and changes.org_code = strongest_per_day.org_code
+            and changes.changed_on = strongest_per_day.changed_on
+            and changes.status_priority = strongest_per_day.status_priority
     group by changes.country_iso3, changes.org_code, changes.changed_on, changes.status
 ),
 

@@ -19,7 +19,7 @@ final as (
         cast(extract(day from date_day) as integer) as day_of_month,
         cast(extract(quarter from date_day) as integer) as quarter_number,
         cast(extract(year from date_day) as {{ dbt.type_string() }}) || '-'
-        || lpad(cast(extract(month from date_day) as {{ dbt.type_string() }}), 2, '0') as year_month
+        || lpad(cast(extract(month from date_day) as {{ dbt.type_string() }}), 2, '0') as month_iso
     from days
 )
 
@@ -29,5 +29,5 @@ select
     month_number,
     day_of_month,
     quarter_number,
-    year_month
+    month_iso
 from final

@@ -36,7 +36,7 @@ pair_years as (
         cast(cast(years.year_number as {{ dbt.type_string() }}) || '-12-31' as date) as year_end
     from pairs
     inner join years
-        on years.year_number >= pairs.first_year
+        on pairs.first_year <= years.year_number
 ),
 
 status_at_year_end as (
@@ -47,10 +47,11 @@ status_at_year_end as (
         spells.status
     from pair_years
     inner join spells
-        on pair_years.country_iso3 = spells.country_iso3
-        and pair_years.org_code = spells.org_code
-        and spells.valid_from <= pair_years.year_end
-        and (spells.valid_to is null or spells.valid_to >= pair_years.year_end)
+        on
+            pair_years.country_iso3 = spells.country_iso3
+            and pair_years.org_code = spells.org_code
+            and pair_years.year_end >= spells.valid_from
+            and (spells.valid_to is null or pair_years.year_end <= spells.valid_to)
 ),
 
 statuses_during_year as (
@@ -62,10 +63,11 @@ statuses_during_year as (
         count(distinct spells.status) as status_count
     from pair_years
     inner join spells
-        on pair_years.country_iso3 = spells.country_iso3
-        and pair_years.org_code = spells.org_code
-        and spells.valid_from <= pair_years.year_end
-        and (spells.valid_to is null or spells.valid_to >= pair_years.year_start)
+        on
+            pair_years.country_iso3 = spells.country_iso3
+            and pair_years.org_code = spells.org_code
+            and pair_years.year_end >= spells.valid_from
+            and (spells.valid_to is null or pair_years.year_start <= spells.valid_to)
     group by pair_years.country_iso3, pair_years.org_code, pair_years.year_number
 ),
 
@@ -103,13 +105,15 @@ final as (
     inner join organizations
         on pair_years.org_code = organizations.org_code
     left join status_at_year_end
-        on pair_years.country_iso3 = status_at_year_end.country_iso3
-        and pair_years.org_code = status_at_year_end.org_code
-        and pair_years.year_number = status_at_year_end.year_number
+        on
+            pair_years.country_iso3 = status_at_year_end.country_iso3
+            and pair_years.org_code = status_at_year_end.org_code
+            and pair_years.year_number = status_at_year_end.year_number
     left join statuses_during_year
-        on pair_years.country_iso3 = statuses_during_year.country_iso3
-        and pair_years.org_code = statuses_during_year.org_code
-        and pair_years.year_number = statuses_during_year.year_number
+        on
+            pair_years.country_iso3 = statuses_during_year.country_iso3
+            and pair_years.org_code = statuses_during_year.org_code
+            and pair_years.year_number = statuses_during_year.year_number
 )
 
 select

@@ -58,9 +58,17 @@ deal_years as (
 ),
 
 supplier_years as (
-    select supplier_iso3, recipient_iso3, year_number from share_years
+    select
+        supplier_iso3,
+        recipient_iso3,
+        year_number
+    from share_years
     union
-    select supplier_iso3, recipient_iso3, year_number from deal_years
+    select
+        supplier_iso3,
+        recipient_iso3,
+        year_number
+    from deal_years
 ),
 
 final as (
@@ -80,13 +88,15 @@ final as (
         deal_years.systems_and_stages
     from supplier_years
     left join share_years
-        on supplier_years.supplier_iso3 = share_years.supplier_iso3
-        and supplier_years.recipient_iso3 = share_years.recipient_iso3
-        and supplier_years.year_number = share_years.year_number
+        on
+            supplier_years.supplier_iso3 = share_years.supplier_iso3
+            and supplier_years.recipient_iso3 = share_years.recipient_iso3
+            and supplier_years.year_number = share_years.year_number
     left join deal_years
-        on supplier_years.supplier_iso3 = deal_years.supplier_iso3
-        and supplier_years.recipient_iso3 = deal_years.recipient_iso3
-        and supplier_years.year_number = deal_years.year_number
+        on
+            supplier_years.supplier_iso3 = deal_years.supplier_iso3
+            and supplier_years.recipient_iso3 = deal_years.recipient_iso3
+            and supplier_years.year_number = deal_years.year_number
 )
 
 select

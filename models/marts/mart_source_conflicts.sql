@@ -7,7 +7,13 @@ with trade as (
     select
         fact_id,
         doc_id,
-        reporter_iso3 || '-' || coalesce(partner_iso3, partner_org_code) || ' ' || flow || ' ' || cast(trade_year as {{ string_type }}) as compared_thing,
+        reporter_iso3
+        || '-'
+        || coalesce(partner_iso3, partner_org_code)
+        || ' '
+        || flow
+        || ' '
+        || cast(trade_year as {{ string_type }}) as compared_thing,
         value_usd,
         share_pct,
         partner_rank,
@@ -23,7 +29,7 @@ trade_conflicts as (
             when left_side.value_usd <> right_side.value_usd then 'value_usd'
             when left_side.share_pct <> right_side.share_pct then 'share_pct'
             else 'partner_rank'
-        end as attribute,
+        end as differing_attribute,
         left_side.fact_id as left_fact_id,
         left_side.doc_id as left_doc_id,
         cast(coalesce(left_side.value_usd, left_side.share_pct, left_side.partner_rank) as {{ string_type }}) as left_value,
@@ -34,11 +40,13 @@ trade_conflicts as (
         right_side.evidence as right_evidence
     from trade as left_side
     inner join trade as right_side
-        on left_side.compared_thing = right_side.compared_thing
-        and left_side.doc_id < right_side.doc_id
-    where left_side.value_usd <> right_side.value_usd
-       or left_side.share_pct <> right_side.share_pct
-       or left_side.partner_rank <> right_side.partner_rank
+        on
+            left_side.compared_thing = right_side.compared_thing
+            and left_side.doc_id < right_side.doc_id
+    where
+        left_side.value_usd <> right_side.value_usd
+        or left_side.share_pct <> right_side.share_pct
+        or left_side.partner_rank <> right_side.partner_rank
 ),
 
 shares as (
@@ -57,7 +65,7 @@ share_conflicts as (
     select
         'arms_supplier_share' as fact_table,
         left_side.compared_thing,
-        'share_pct' as attribute,
+        'share_pct' as differing_attribute,
         left_side.fact_id as left_fact_id,
         left_side.doc_id as left_doc_id,
         cast(left_side.share_pct as {{ string_type }}) as left_value,
@@ -68,8 +76,9 @@ share_conflicts as (
         right_side.evidence as right_evidence
     from shares as left_side
     inner join shares as right_side
-        on left_side.compared_thing = right_side.compared_thing
-        and left_side.doc_id < right_side.doc_id
+        on
+            left_side.compared_thing = right_side.compared_thing
+            and left_side.doc_id < right_side.doc_id
     where left_side.share_pct <> right_side.share_pct
 ),
 
@@ -113,7 +122,7 @@ date_conflicts as (
     select
         left_side.fact_table,
         left_side.compared_thing,
-        'date' as attribute,
+        'date' as differing_attribute,
         left_side.fact_id as left_fact_id,
         left_side.doc_id as left_doc_id,
         left_side.date_iso as left_value,
@@ -124,11 +133,13 @@ date_conflicts as (
         right_side.evidence as right_evidence
     from dated_facts as left_side
     inner join dated_facts as right_side
-        on left_side.fact_table = right_side.fact_table
-        and left_side.compared_thing = right_side.compared_thing
-        and left_side.doc_id < right_side.doc_id
-    where left_side.date_latest < right_side.date_earliest
-       or right_side.date_latest < left_side.date_earliest
+        on
+            left_side.fact_table = right_side.fact_table
+            and left_side.compared_thing = right_side.compared_thing
+            and left_side.doc_id < right_side.doc_id
+    where
+        left_side.date_latest < right_side.date_earliest
+        or right_side.date_latest < left_side.date_earliest
 ),
 
 counted_facts as (
@@ -167,7 +178,7 @@ amount_conflicts as (
     select
         left_side.fact_table,
         left_side.compared_thing,
-        'amount' as attribute,
+        'amount' as differing_attribute,
         left_side.fact_id as left_fact_id,
         left_side.doc_id as left_doc_id,
         cast(left_side.amount as {{ string_type }}) as left_value,
@@ -178,25 +189,29 @@ amount_conflicts as (
         right_side.evidence as right_evidence
     from counted_facts as left_side
     inner join counted_facts as right_side
-        on left_side.fact_table = right_side.fact_table
-        and left_side.compared_thing = right_side.compared_thing
-        and left_side.doc_id < right_side.doc_id
+        on
+            left_side.fact_table = right_side.fact_table
+            and left_side.compared_thing = right_side.compared_thing
+            and left_side.doc_id < right_side.doc_id
     where left_side.amount <> right_side.amount
 ),
 
 conflicts as (
     select * from trade_conflicts
-    union all select * from share_conflicts
-    union all select * from date_conflicts
-    union all select * from amount_conflicts
+    union all
+    select * from share_conflicts
+    union all
+    select * from date_conflicts
+    union all
+    select * from amount_conflicts
 ),
 
 final as (
     select
-        left_fact_id || '~' || right_fact_id || ':' || attribute as conflict_id,
+        left_fact_id || '~' || right_fact_id || ':' || differing_attribute as conflict_id,
         fact_table,
         compared_thing,
-        attribute,
+        differing_attribute,
         left_fact_id,
         left_doc_id,
         left_value,
@@ -212,7 +227,7 @@ select
     conflict_id,
     fact_table,
     compared_thing,
-    attribute,
+    differing_attribute,
     left_fact_id,
     left_doc_id,
     left_value,

@@ -23,8 +23,9 @@ csto_spells as (
         valid_from,
         valid_to
     from {{ ref('fct_membership_spell') }}
-    where org_code = 'CSTO'
-      and status in ('member', 'participation_frozen')
+    where
+        org_code = 'CSTO'
+        and status in ('member', 'participation_frozen')
 ),
 
 yearly_values as (
@@ -70,15 +71,16 @@ final as (
         trade.qualifier,
         trade.share_pct,
         trade.partner_rank,
-        exists (
+        exists(
             select 1
             from csto_spells
-            where csto_spells.country_iso3 = trade.partner_iso3
-              and csto_spells.valid_from <= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
-              and (
-                  csto_spells.valid_to is null
-                  or csto_spells.valid_to >= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
-              )
+            where
+                csto_spells.country_iso3 = trade.partner_iso3
+                and csto_spells.valid_from <= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
+                and (
+                    csto_spells.valid_to is null
+                    or csto_spells.valid_to >= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
+                )
         ) as partner_in_csto,
         with_previous.previous_year,
         with_previous.previous_value_usd,
@@ -91,10 +93,11 @@ final as (
     inner join partners
         on trade.partner_iso3 = partners.iso3
     left join with_previous
-        on trade.reporter_iso3 = with_previous.reporter_iso3
-        and trade.partner_iso3 = with_previous.partner_iso3
-        and trade.flow = with_previous.flow
-        and trade.trade_year = with_previous.trade_year
+        on
+            trade.reporter_iso3 = with_previous.reporter_iso3
+            and trade.partner_iso3 = with_previous.partner_iso3
+            and trade.flow = with_previous.flow
+            and trade.trade_year = with_previous.trade_year
 )
 
 select
