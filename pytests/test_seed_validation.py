@@ -98,4 +98,4 @@ def test_malformed_seed_fails_the_build_and_leaves_the_published_file_untouched(
     assert "countries.csv line 258: duplicate key iso3 = 'ARM'" in result.stderr
     assert "nothing was built or published" in result.stderr
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
-    assert not list((broken_project / "warehouse").glob("builds/*.duckdb"))
+    assert not list((broken_project / "warehouse").glob("builds/*/*.duckdb"))

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from security_ties.evidence import EvidenceError, verify
-from security_ties.project import Project
+from security_ties.project import PUBLISHED_NAME, Project
 from security_ties.validate import validate_seeds
 
 
@@ -153,22 +153,27 @@ def record_build_info(database: Path, build_id: str, project: Project, counts: d
         connection.execute("checkpoint")
 
 
+def candidate_path(project: Project, build_id: str) -> Path:
+    """Every build and release file keeps the published file's name, in a folder of its own: DuckDB names
+    the catalog after the file, and dbt writes that catalog name into every view it creates."""
+    return project.builds_dir / build_id / PUBLISHED_NAME
+
+
 def publish(project: Project, candidate: Path, build_id: str) -> None:
     """Keep the current file as a release (hard link, same inode) and rename the candidate over it."""
-    project.releases_dir.mkdir(parents=True, exist_ok=True)
     if project.published_path.exists():
         previous = published_build_id(project.published_path) or f"unknown-{new_build_id()}"
-        release = project.releases_dir / f"{previous}.duckdb"
+        release = project.releases_dir / previous / PUBLISHED_NAME
         if not release.exists():
+            release.parent.mkdir(parents=True, exist_ok=True)
             os.link(project.published_path, release)
     os.replace(candidate, project.published_path)
     prune_releases(project)
 
 
 def prune_releases(project: Project) -> None:
-    releases = sorted(project.releases_dir.glob("*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in releases[project.keep_releases:]:
-        old.unlink()
+    for old in list_releases(project)[project.keep_releases:]:
+        shutil.rmtree(old.parent)
 
 
 def published_build_id(path: Path) -> str | None:
@@ -181,23 +186,27 @@ def published_build_id(path: Path) -> str | None:
 
 
 def list_releases(project: Project) -> list[Path]:
-    return sorted(project.releases_dir.glob("*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    """Kept release files, newest first; each sits in a folder named for its build id."""
+    releases = project.releases_dir.glob(f"*/{PUBLISHED_NAME}")
+    return sorted(releases, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def rollback(project: Project, build_id: str | None = None) -> str:
     """Publish a kept release again (the newest one unless a build id is given)."""
     releases = list_releases(project)
     if build_id:
-        releases = [p for p in releases if p.stem == build_id]
+        releases = [p for p in releases if p.parent.name == build_id]
     if not releases:
-        known = ", ".join(p.stem for p in list_releases(project)) or "none"
+        known = ", ".join(p.parent.name for p in list_releases(project)) or "none"
         raise BuildError(f"no release {build_id or ''} to roll back to (kept releases: {known})")
     chosen = releases[0]
-    staging_copy = project.builds_dir / f"rollback-{chosen.name}"
-    project.builds_dir.mkdir(parents=True, exist_ok=True)
+    restored_id = chosen.parent.name
+    staging_copy = candidate_path(project, f"rollback-{restored_id}")
+    staging_copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(chosen, staging_copy)
-    publish(project, staging_copy, chosen.stem)
-    return chosen.stem
+    publish(project, staging_copy, restored_id)
+    shutil.rmtree(staging_copy.parent)
+    return restored_id
 
 
 def build(project: Project, audit: Auditor | None = None, export: Callable[[Project, Path, str], None] | None = None) -> BuildResult:
@@ -206,8 +215,8 @@ def build(project: Project, audit: Auditor | None = None, export: Callable[[Proj
         seed_rows = validate_seeds(project.seeds_dir)
         check_evidence(project)
         build_id = new_build_id()
-        project.builds_dir.mkdir(parents=True, exist_ok=True)
-        candidate = project.builds_dir / f"{build_id}.duckdb"
+        candidate = candidate_path(project, build_id)
+        candidate.parent.mkdir(parents=True)
         target_path = project.root / "target"
         try:
             result = run_dbt(project, candidate, ["build"], target_path)
@@ -222,6 +231,5 @@ def build(project: Project, audit: Auditor | None = None, export: Callable[[Proj
             if export:
                 export(project, project.published_path, build_id)
         finally:
-            for leftover in project.builds_dir.glob(f"{build_id}.duckdb*"):
-                leftover.unlink()
+            shutil.rmtree(candidate.parent, ignore_errors=True)
         return BuildResult(build_id, project.published_path, seed_rows, counts, quality)

@@ -80,6 +80,6 @@ def render(project: Project) -> str:
         return "\n".join(lines)
     lines += ["", "published build:"] + [f"  {k:20} {v}" for k, v in build_info.items()]
     lines += ["", "tables:"] + [f"  {schema}.{table:38} {rows:6}" for schema, table, rows in tables]
-    releases = sorted(p.stem for p in project.releases_dir.glob("*.duckdb"))
+    releases = sorted(p.parent.name for p in project.releases_dir.glob("*/*.duckdb"))
     lines += ["", "kept releases (security-ties rollback --build-id ...):"] + [f"  {r}" for r in releases or ["none"]]
     return "\n".join(lines)
