@@ -1,0 +1,15 @@
+-- Which CSTO members traded least with Armenia in 2023? (stated total trade, smallest first)
+select
+    partner_iso3,
+    partner_name,
+    value_usd,
+    qualifier,
+    evidence
+from {{ ref('mart_trade_partners') }}
+where
+    reporter_iso3 = 'ARM'
+    and trade_year = 2023
+    and flow = 'total'
+    and partner_in_csto
+    and value_usd is not null
+order by value_usd asc, partner_iso3 asc
