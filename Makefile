@@ -3,6 +3,7 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 INSTALLED   := $(VENV)/.installed
 CLI         := $(BIN)/security-ties
+PUBLISHED   := warehouse/security_ties.duckdb
 PYTHON_BASE ?= python3
 
 .PHONY: install build test lint docs dbt-docs gx-docs report superset clean
@@ -14,6 +15,9 @@ $(INSTALLED): pyproject.toml requirements.lock
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+$(PUBLISHED): | $(INSTALLED)
+	$(CLI) build
 
 ## build: validate seeds and evidence, dbt build + tests + expectations into a new file, publish atomically
 build: install
@@ -31,8 +35,11 @@ lint: install
 ## docs: static dbt docs (target/static_index.html) and GX Data Docs, both open offline
 docs: dbt-docs gx-docs
 
-dbt-docs: install
-	SECURITY_TIES_DB=$(CURDIR)/warehouse/docs.duckdb $(BIN)/dbt docs generate --static
+# the catalog reads a copy of the published warehouse (same file name, so the same catalog name)
+dbt-docs: install $(PUBLISHED)
+	mkdir -p warehouse/docs
+	cp $(PUBLISHED) warehouse/docs/security_ties.duckdb
+	SECURITY_TIES_DB=$(CURDIR)/warehouse/docs/security_ties.duckdb $(BIN)/dbt docs generate --static
 	@echo "dbt docs: $(CURDIR)/target/static_index.html"
 
 gx-docs: install
