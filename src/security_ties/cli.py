@@ -116,7 +116,7 @@ def parser() -> argparse.ArgumentParser:
     add("verify-evidence", command_verify_evidence,
         "Check that every evidence quote occurs in its document and every document's sha256 matches.")
     add("coverage", command_coverage,
-        "List the corpus's quantitative mentions not covered by a fact or an exclusion, and print the coverage %.")
+        "List the corpus's quantitative mentions not covered by a fact or an exclusion, and print the coverage percentage.")
     add("info", command_info, "Print versions, paths, the published build, row counts per table and seed, "
         "and the extraction coverage.", aliases=("doctor",))
     rollback = add("rollback", command_rollback, "Publish a kept previous release again (the newest by default).")

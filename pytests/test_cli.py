@@ -1,0 +1,41 @@
+"""The command line explains itself and fails with messages a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT, copy_project, run_cli
+
+
+def test_help_explains_every_command() -> None:
+    result = run_cli(ROOT, "--help")
+    assert result.returncode == 0
+    for command in ["build", "validate-seeds", "verify-evidence", "coverage", "info", "rollback", "validate", "report"]:
+        assert command in result.stdout
+
+
+def test_verify_evidence_without_the_corpus_names_the_folder_and_the_fix(tmp_path: Path) -> None:
+    result = run_cli(ROOT, "verify-evidence", env={"CORPUS_DIR": str(tmp_path / "nowhere")})
+    assert result.returncode == 1
+    assert f"corpus folder {tmp_path / 'nowhere'} not found: set CORPUS_DIR" in result.stderr
+
+
+def test_build_under_ci_without_the_corpus_fails_before_building(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    result = run_cli(project, "build", env={"CORPUS_DIR": str(tmp_path / "nowhere"), "CI": "true"})
+    assert result.returncode == 1
+    assert "corpus folder" in result.stderr and "not found" in result.stderr
+    assert not (project / "warehouse" / "security_ties.duckdb").exists()
+
+
+def test_command_outside_the_project_says_where_to_run_it(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "info")
+    assert result.returncode == 1
+    assert "is not the security-ties project root" in result.stderr
+
+
+def test_info_prints_versions_seed_rows_coverage_and_table_counts(published_warehouse: Path) -> None:
+    result = run_cli(ROOT, "info")
+    assert result.returncode == 0
+    for expected in ["dbt-core", "duckdb", "facts/trade_figures.csv", "extraction coverage:", "marts.fct_trade_flow", "build_id"]:
+        assert expected in result.stdout
