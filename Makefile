@@ -6,7 +6,7 @@ CLI         := $(BIN)/security-ties
 PUBLISHED   := warehouse/security_ties.duckdb
 PYTHON_BASE ?= python3
 
-.PHONY: install build test lint docs dbt-docs gx-docs report superset clean
+.PHONY: install build test lint docs dbt-docs gx-docs report superset browser clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON_BASE) -m venv $(VENV)
@@ -24,7 +24,7 @@ build: install
 	$(CLI) build
 
 ## test: a fresh write-audit-publish build (every dbt test, unit test and expectation), then pytest and lint
-test: install
+test: install browser superset
 	$(CLI) build
 	$(BIN)/python -m pytest
 	$(MAKE) lint
@@ -45,8 +45,34 @@ dbt-docs: install $(PUBLISHED)
 gx-docs: install
 	$(CLI) validate
 
-report: install
+## report: static offline HTML report (reports/index.html) with the dbt catalogue copied beside it
+report: install dbt-docs
 	$(CLI) report
+
+## browser: Debian's headless Chromium and ChromeDriver for the screenshot tests (installed only if missing)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update && apt-get install -y chromium chromium-driver; fi
+
+# Superset 6.1.0 pins SQLAlchemy 1.4, so it gets its own venv, installed from superset/requirements.lock
+SUPERSET_VENV      := .venv-superset
+SUPERSET_INSTALLED := $(SUPERSET_VENV)/.installed
+
+$(SUPERSET_INSTALLED): superset/requirements.lock
+	rm -rf $(SUPERSET_VENV)
+	$(PYTHON_BASE) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/pip install --quiet --disable-pip-version-check -r superset/requirements.lock
+	touch $(SUPERSET_INSTALLED)
+
+SUPERSET_BOOTSTRAPPED := superset/var/.bootstrapped
+
+$(SUPERSET_BOOTSTRAPPED): $(SUPERSET_INSTALLED) superset/bootstrap.sh superset/superset_config.py
+	bash superset/bootstrap.sh
+	touch $(SUPERSET_BOOTSTRAPPED)
+
+## superset: Superset in .venv-superset, metadata in superset/var/, admin and the warehouse (read-only) registered;
+## serve it on 127.0.0.1:8088 with superset/serve.sh
+superset: $(SUPERSET_BOOTSTRAPPED)
 
 clean:
 	rm -rf target logs warehouse reports

@@ -1,0 +1,255 @@
+"""The static, offline HTML report: charts of the published warehouse with plotly.js embedded inline.
+
+`write_report` opens the warehouse read-only, draws three figures (the membership spells as a Gantt
+chart, trade by partner and year, the arms-supplier shift), writes one self-contained index.html
+(no network needed to open it) and copies the static dbt catalogue beside it when it has been built.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+from plotly.subplots import make_subplots
+
+from security_ties.project import Project
+
+TIMELINE_START = date(1992, 1, 1)
+TIMELINE_END = date(2025, 12, 31)
+DOCS_FOLDER = "dbt-docs"
+STATUS_COLOURS = {
+    "member": "#1f5fa8",
+    "partner": "#2e9e4f",
+    "observer": "#17a2b8",
+    "suspended": "#f0a020",
+    "participation_frozen": "#c0392b",
+    "former": "#8c8c8c",
+}
+
+SPELLS_SQL = """
+select coalesce(c.country_name, s.country_iso3) || ' · ' || s.org_code as lane,
+       s.country_iso3, s.org_code, coalesce(o.org_name, s.org_code) as org_name, s.status,
+       s.valid_from, coalesce(s.valid_to, ?::date) as valid_to, s.valid_to is null as is_open
+from marts.fct_membership_spell as s
+left join marts.dim_country as c on c.iso3 = s.country_iso3
+left join marts.dim_organization as o on o.org_code = s.org_code
+where coalesce(s.valid_to, ?::date) >= ? and s.valid_from <= ?
+order by s.country_iso3 <> 'ARM', s.country_iso3, min(s.valid_from) over (partition by s.country_iso3, s.org_code),
+         s.org_code, s.valid_from
+"""
+
+TRADE_SQL = """
+select coalesce(t.partner_name, t.partner_iso3, f.partner_org_code, 'unspecified') as partner,
+       t.flow, t.trade_year, max(t.value_usd) / 1e9 as value_busd, max(t.share_pct) as share_pct,
+       string_agg(t.fact_id, ', ' order by t.fact_id) as fact_ids
+from marts.mart_trade_partners as t
+left join marts.fct_trade_flow as f on f.fact_id = t.fact_id
+where t.trade_year is not null and (t.value_usd is not null or t.share_pct is not null)
+group by all
+order by partner, t.flow, t.trade_year
+"""
+
+ARMS_SQL = """
+select supplier_iso3, year_number, min_import_share_pct, max_import_share_pct, max_other_share_pct,
+       deal_stage_count, coalesce(systems_and_stages, '') as systems_and_stages
+from marts.mart_arms_supplier_shift
+order by supplier_iso3 <> 'RUS', supplier_iso3, year_number
+"""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One figure of the report, the rows it reads and the data marks (bars, markers) it should draw."""
+
+    key: str
+    title: str
+    source: str
+    rows: int
+    marks: int
+    figure: go.Figure
+
+
+def _no_rows(figure: go.Figure, source: str, subplots: int = 0) -> None:
+    """Say that the mart is empty; give each subplot an empty trace so its axes are still drawn."""
+    for row in range(1, subplots + 1):
+        figure.add_scatter(x=[], y=[], showlegend=False, row=row, col=1)
+    figure.add_annotation(text=f"No rows in {source} yet", showarrow=False, font={"size": 16, "color": "#666"},
+                          xref="paper", yref="paper", x=0.5, y=1.0 if subplots else 0.5, yanchor="bottom",
+                          yshift=22 if subplots else 0)
+
+
+def spell_chart(spells: pd.DataFrame) -> Chart:
+    """Gantt chart: one lane per country × organisation, one bar per spell, coloured by status."""
+    figure = go.Figure()
+    lanes = list(dict.fromkeys(spells["lane"]))
+    statuses = [s for s in STATUS_COLOURS if s in set(spells["status"])]
+    for status in statuses + sorted(set(spells["status"]) - set(statuses)):
+        rows = spells[spells["status"] == status]
+        start = pd.to_datetime(rows["valid_from"])
+        end = pd.to_datetime(rows["valid_to"]) + pd.Timedelta(days=1)
+        until = [("open" if is_open else str(to)) for to, is_open in zip(rows["valid_to"], rows["is_open"])]
+        figure.add_bar(
+            name=status.replace("_", " "), orientation="h", y=rows["lane"], base=start,
+            x=(end - start).dt.total_seconds() * 1000, marker_color=STATUS_COLOURS.get(status, "#444"),
+            customdata=list(zip(rows["org_name"], rows["valid_from"].astype(str), until)),
+            hovertemplate="%{y}<br>%{customdata[0]}<br><b>" + status + "</b> %{customdata[1]} → %{customdata[2]}"
+                          "<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="overlay", height=160 + 26 * max(len(lanes), 4), legend_title_text="status",
+        xaxis={"type": "date", "range": [TIMELINE_START.isoformat(), TIMELINE_END.isoformat()], "title": "year"},
+        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True},
+    )
+    if spells.empty:
+        _no_rows(figure, "marts.fct_membership_spell")
+    return Chart("alignment", f"Alignment timeline: membership spells {TIMELINE_START.year}–{TIMELINE_END.year}",
+                 "marts.fct_membership_spell (open spells drawn to 31 Dec 2025)", len(spells), len(spells), figure)
+
+
+def trade_chart(trade: pd.DataFrame) -> Chart:
+    """Trade value (top) and share (bottom) by partner and year, one line per partner and flow."""
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                           subplot_titles=("value, billion USD", "share of the reporter's trade, %"))
+    symbols = {"total": "circle", "exports": "triangle-up", "imports": "triangle-down"}
+    for index, ((partner, flow), rows) in enumerate(trade.groupby(["partner", "flow"], sort=False)):
+        colour = f"hsl({(index * 67) % 360},60%,42%)"
+        for row_number, column in ((1, "value_busd"), (2, "share_pct")):
+            points = rows[rows[column].notna()]
+            if points.empty:
+                continue
+            figure.add_scatter(
+                x=points["trade_year"], y=points[column], mode="lines+markers", name=f"{partner} ({flow})",
+                legendgroup=f"{partner}-{flow}", showlegend=bool(row_number == 1 or rows["value_busd"].isna().all()),
+                marker={"symbol": symbols.get(flow, "circle"), "size": 9, "color": colour}, line={"color": colour},
+                customdata=points["fact_ids"], hovertemplate="%{x}: %{y}<br>%{customdata}<extra></extra>",
+                row=row_number, col=1,
+            )
+    figure.update_layout(height=620, legend_title_text="partner (flow)")
+    figure.update_xaxes(title_text="year", dtick=1, row=2, col=1)
+    if trade.empty:
+        _no_rows(figure, "marts.mart_trade_partners", subplots=2)
+    marks = int(trade["value_busd"].notna().sum() + trade["share_pct"].notna().sum())
+    return Chart("trade", "Trade by partner and year", "marts.mart_trade_partners", len(trade), marks, figure)
+
+
+def arms_chart(arms: pd.DataFrame) -> Chart:
+    """Each supplier's stated share of arms imports (band from lowest to highest) and deal stages per year."""
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1, row_heights=[0.6, 0.4],
+                           subplot_titles=("share of arms imports, % (lowest–highest stated)",
+                                           "arms-deal stages dated in the year"))
+    for index, (supplier, rows) in enumerate(arms.groupby("supplier_iso3", sort=False)):
+        colour = f"hsl({(index * 97 + 5) % 360},65%,40%)"
+        shares = rows[rows["max_import_share_pct"].notna()]
+        if not shares.empty:
+            figure.add_scatter(x=shares["year_number"], y=shares["min_import_share_pct"], mode="lines",
+                               line={"width": 0, "color": colour}, legendgroup=supplier, showlegend=False,
+                               hoverinfo="skip", row=1, col=1)
+            figure.add_scatter(x=shares["year_number"], y=shares["max_import_share_pct"], mode="lines+markers",
+                               fill="tonexty", name=supplier, legendgroup=supplier, line={"color": colour},
+                               customdata=shares["min_import_share_pct"],
+                               hovertemplate=supplier + " %{x}: %{customdata}–%{y} %<extra></extra>", row=1, col=1)
+        deals = rows[rows["deal_stage_count"].fillna(0) > 0]
+        if not deals.empty:
+            figure.add_bar(x=deals["year_number"], y=deals["deal_stage_count"], name=f"{supplier} deals",
+                           legendgroup=supplier, marker_color=colour, customdata=deals["systems_and_stages"],
+                           hovertemplate=supplier + " %{x}: %{y} stage(s)<br>%{customdata}<extra></extra>",
+                           row=2, col=1)
+    figure.update_layout(height=620, barmode="group", legend_title_text="supplier")
+    figure.update_yaxes(range=[0, 100], row=1, col=1)
+    figure.update_xaxes(title_text="year", dtick=1, row=2, col=1)
+    if arms.empty:
+        _no_rows(figure, "marts.mart_arms_supplier_shift", subplots=2)
+    marks = int(arms["max_import_share_pct"].notna().sum() + (arms["deal_stage_count"].fillna(0) > 0).sum())
+    return Chart("arms", "Arms-supplier shift", "marts.mart_arms_supplier_shift", len(arms), marks, figure)
+
+
+def _build_info(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The meta.build_info row as text ({} for a file built before that table existed)."""
+    tables = connection.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    if ("meta", "build_info") not in tables:
+        return {}
+    cursor = connection.execute("select * from meta.build_info")
+    names = [column[0] for column in cursor.description]
+    row = cursor.fetchone()
+    return dict(zip(names, (str(value) for value in row))) if row else {}
+
+
+def charts(database: Path) -> tuple[list[Chart], dict[str, str]]:
+    """The report's charts and the build_info row, read from the warehouse opened read-only."""
+    if not database.is_file():
+        raise FileNotFoundError(f"warehouse {database} not found: run `security-ties build` first")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        bounds = [TIMELINE_END, TIMELINE_END, TIMELINE_START, TIMELINE_END]
+        spells = connection.execute(SPELLS_SQL, bounds).df()
+        trade = connection.sql(TRADE_SQL).df()
+        arms = connection.sql(ARMS_SQL).df()
+        build_info = _build_info(connection)
+    return [spell_chart(spells), trade_chart(trade), arms_chart(arms)], build_info
+
+
+def copy_dbt_docs(project: Project, output: Path) -> str | None:
+    """Copy the static dbt catalogue (target/static_index.html) into the report; its relative link, or None."""
+    source = project.root / "target" / "static_index.html"
+    if not source.is_file():
+        return None
+    destination = output / DOCS_FOLDER / "index.html"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, destination)
+    return f"{DOCS_FOLDER}/index.html"
+
+
+def render(charts_: list[Chart], build_info: dict[str, str], docs_link: str | None) -> str:
+    """The whole page: plotly.js inline once, then one section per chart."""
+    config = {"displaylogo": False, "responsive": True}
+    sections = "\n".join(
+        f'<section class="chart" id="{chart.key}" data-rows="{chart.rows}" data-marks="{chart.marks}" '
+        f'data-height="{chart.figure.layout.height}">\n'
+        f"<h2>{html.escape(chart.title)}</h2>\n"
+        f'<p class="source">{chart.rows} row(s) from {html.escape(chart.source)}</p>\n'
+        + chart.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"{chart.key}-plot", config=config)
+        + "\n</section>"
+        for chart in charts_
+    )
+    if docs_link:
+        docs = f'<a id="dbt-docs" href="{docs_link}">dbt catalogue</a> (models, columns, tests, lineage)'
+    else:
+        docs = ('<span id="dbt-docs-missing">dbt catalogue not built yet: run <code>make dbt-docs</code>, '
+                "then the report again</span>")
+    build = ", ".join(f"{html.escape(k)} {html.escape(build_info[k])}"
+                      for k in ("build_id", "built_at", "git_commit") if k in build_info)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Armenia's security ties: report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1.5rem 2rem; color: #222; background: #fff; }}
+section.chart {{ margin-bottom: 2rem; }} p.source, p.build {{ color: #555; font-size: 0.9rem; }}
+</style>
+<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>
+</head>
+<body>
+<h1>Armenia's security ties</h1>
+<p class="build">Published build: {build or "unknown"}. {docs}.</p>
+{sections}
+</body>
+</html>
+"""
+
+
+def write_report(project: Project, database: Path, output: Path | None = None) -> Path:
+    """Write the report into `output` (default reports/ at the project root); return its index.html."""
+    output = (output or project.root / "reports").resolve()
+    charts_, build_info = charts(database)
+    output.mkdir(parents=True, exist_ok=True)
+    docs_link = copy_dbt_docs(project, output)
+    index = output / "index.html"
+    index.write_text(render(charts_, build_info, docs_link), encoding="utf-8")
+    return index
