@@ -1,8 +1,27 @@
 -- Membership spells: one row per uninterrupted status of a country in an organisation.
 -- A spell starts at the earliest stated day of the event that began it and ends the day before the
 -- next status change; the last spell is open (valid_to null). Several texts stating the same change
--- support one spell; a status restated later (e.g. "Armenia is a member") does not start a new one.
-with changes as (
+-- support one spell. A stated status ("Armenia is a member") only opens a spell before the first dated
+-- change of the pair: restated while frozen, it must not turn a freeze back into plain membership.
+with all_changes as (
+    select
+        fact_id,
+        doc_id,
+        country_iso3,
+        org_code,
+        changed_on,
+        changed_on_latest,
+        changed_on_precision,
+        act_kind,
+        status,
+        status_priority,
+        is_assertion,
+        min(case when is_assertion = 0 then changed_on end)
+            over (partition by country_iso3, org_code) as first_dated_change_on
+    from {{ ref('int_membership_status_changes') }}
+),
+
+changes as (
     select
         fact_id,
         doc_id,
@@ -15,7 +34,8 @@ with changes as (
         status,
         status_priority,
         is_assertion
-    from {{ ref('int_membership_status_changes') }}
+    from all_changes
+    where is_assertion = 0 or first_dated_change_on is null or changed_on < first_dated_change_on
 ),
 
 strongest_per_day as (

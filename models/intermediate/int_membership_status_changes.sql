@@ -1,5 +1,5 @@
 -- Each membership event mapped to the status it puts the country in; events that change nothing
--- (applied, threatened_withdrawal) carry no status and stay only in fct_membership_event.
+-- (applied, threatened_withdrawal, is_not_member) carry no status and stay only in fct_membership_event.
 with events as (
     select
         fact_id,
@@ -32,11 +32,11 @@ mapped as (
             when event_type = 'observer' then 'observer'
             when event_type = 'suspended' then 'suspended'
             when event_type = 'frozen_participation' then 'participation_frozen'
-            when event_type in ('left', 'withdrew', 'did_not_renew', 'partnership_ended', 'is_not_member') then 'former'
+            when event_type in ('left', 'withdrew', 'did_not_renew', 'partnership_ended') then 'former'
         end as status,
         -- on one day the strongest change wins: leaving beats freezing beats joining
         case
-            when event_type in ('left', 'withdrew', 'did_not_renew', 'partnership_ended', 'is_not_member') then 5
+            when event_type in ('left', 'withdrew', 'did_not_renew', 'partnership_ended') then 5
             when event_type = 'frozen_participation' then 4
             when event_type = 'suspended' then 3
             when event_type in ('joined', 'founding_member', 'signed', 'ratified', 'rejoined', 'is_member') then 2

@@ -71,17 +71,20 @@ final as (
         trade.qualifier,
         trade.share_pct,
         trade.partner_rank,
-        exists(
-            select 1
-            from csto_spells
-            where
-                csto_spells.country_iso3 = trade.partner_iso3
-                and csto_spells.valid_from <= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
-                and (
-                    csto_spells.valid_to is null
-                    or csto_spells.valid_to >= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
+        case
+            when trade.trade_year is not null then
+                exists (
+                    select 1
+                    from csto_spells
+                    where
+                        csto_spells.country_iso3 = trade.partner_iso3
+                        and csto_spells.valid_from <= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
+                        and (
+                            csto_spells.valid_to is null
+                            or csto_spells.valid_to >= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
+                        )
                 )
-        ) as partner_in_csto,
+        end as partner_in_csto,
         with_previous.previous_year,
         with_previous.previous_value_usd,
         case

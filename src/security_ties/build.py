@@ -2,10 +2,13 @@
 
 DuckDB allows one writer or many readers per file. Building into the published file would lock BI
 readers out (and an idle reader would fail the build), and a build failing half-way would leave a
-half-built warehouse. So every build writes `warehouse/builds/<build id>.duckdb`, runs the seed
+half-built warehouse. So every build writes `warehouse/builds/<build id>/security_ties.duckdb`, runs the seed
 pre-flight, the evidence check, every dbt test and the Great Expectations checkpoint against it, records
 `meta.build_info`, checkpoints and closes it, and then `os.replace`s it over the published file. Readers
 that already hold the old file keep reading their snapshot; new readers see the new build.
+
+A build killed half-way (even with SIGKILL) leaves only a stale candidate folder under `builds/`; its
+`flock` dies with the process, and the next build removes the stale candidates before it starts.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from security_ties import exports
 from security_ties.evidence import EvidenceError, verify
 from security_ties.project import PUBLISHED_NAME, Project
 from security_ties.validate import validate_seeds
@@ -44,6 +48,7 @@ class BuildResult:
 
 
 Auditor = Callable[[Path], dict[str, int]]
+Exporter = Callable[[Project, Path, str], object]
 
 
 def new_build_id(now: dt.datetime | None = None) -> str:
@@ -61,6 +66,26 @@ def build_lock(project: Project) -> Iterator[None]:
         except BlockingIOError as error:
             raise BuildError("another security-ties build is running on this warehouse folder; wait for it") from error
         yield
+
+
+def remove_stale_candidates(project: Project) -> list[Path]:
+    """Candidates of builds that died before cleaning up; only called with the build lock held."""
+    stale = sorted(project.builds_dir.iterdir()) if project.builds_dir.is_dir() else []
+    for path in stale:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    return stale
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable (the rename itself is already atomic)."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def git_commit(root: Path) -> str:
@@ -168,6 +193,7 @@ def publish(project: Project, candidate: Path, build_id: str) -> None:
             release.parent.mkdir(parents=True, exist_ok=True)
             os.link(project.published_path, release)
     os.replace(candidate, project.published_path)
+    fsync_directory(project.warehouse_dir)
     prune_releases(project)
 
 
@@ -191,33 +217,46 @@ def list_releases(project: Project) -> list[Path]:
     return sorted(releases, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
-def rollback(project: Project, build_id: str | None = None) -> str:
-    """Publish a kept release again (the newest one unless a build id is given)."""
-    releases = list_releases(project)
-    if build_id:
-        releases = [p for p in releases if p.parent.name == build_id]
-    if not releases:
-        known = ", ".join(p.parent.name for p in list_releases(project)) or "none"
-        raise BuildError(f"no release {build_id or ''} to roll back to (kept releases: {known})")
-    chosen = releases[0]
-    restored_id = chosen.parent.name
-    staging_copy = candidate_path(project, f"rollback-{restored_id}")
-    staging_copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(chosen, staging_copy)
-    publish(project, staging_copy, restored_id)
-    shutil.rmtree(staging_copy.parent)
-    return restored_id
+def rollback(project: Project, build_id: str | None = None, export: Exporter | None = exports.export_marts) -> str:
+    """Publish a kept release again: the given build, or else the newest release older than the published file,
+    and point the exports at it. Rolling back twice goes two releases back; `--build-id` can go forward again."""
+    with build_lock(project):
+        remove_stale_candidates(project)
+        releases = list_releases(project)
+        if build_id:
+            chosen = [p for p in releases if p.parent.name == build_id]
+        else:
+            current = published_build_id(project.published_path) if project.published_path.exists() else None
+            published_at = project.published_path.stat().st_mtime if project.published_path.exists() else float("inf")
+            chosen = [p for p in releases if p.parent.name != current and p.stat().st_mtime <= published_at]
+        if not chosen:
+            known = ", ".join(p.parent.name for p in releases) or "none"
+            wanted = f"release {build_id}" if build_id else "release older than the published build"
+            raise BuildError(f"no {wanted} to roll back to (kept releases: {known})")
+        restored_id = chosen[0].parent.name
+        staging_copy = candidate_path(project, f"rollback-{restored_id}")
+        staging_copy.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copy2(chosen[0], staging_copy)
+            publish(project, staging_copy, restored_id)
+        finally:
+            shutil.rmtree(staging_copy.parent, ignore_errors=True)
+        if export:
+            export(project, project.published_path, restored_id)
+        return restored_id
 
 
-def build(project: Project, audit: Auditor | None = None, export: Callable[[Project, Path, str], None] | None = None) -> BuildResult:
+def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None) -> BuildResult:
     """Validate, build, test, audit and publish; any failure raises BuildError and publishes nothing."""
     with build_lock(project):
+        remove_stale_candidates(project)
         seed_rows = validate_seeds(project.seeds_dir)
         check_evidence(project)
         build_id = new_build_id()
         candidate = candidate_path(project, build_id)
         candidate.parent.mkdir(parents=True)
         target_path = project.root / "target"
+        (target_path / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures
         try:
             result = run_dbt(project, candidate, ["build"], target_path)
             if result.returncode != 0:
