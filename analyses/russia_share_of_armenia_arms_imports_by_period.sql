@@ -1,5 +1,5 @@
--- When did Russia's share of Armenia's arms imports fall below half? Every stated share, oldest period
--- first, with whether it is below 50 %.
+-- When did Russia's share of Armenia's arms fall below half? Every stated share of Armenia's arms imports
+-- or holdings, oldest period first, with whether it is below 50 %.
 select
     fact_id,
     doc_id,
@@ -7,11 +7,12 @@ select
     period_end_year,
     share_pct,
     qualifier,
+    measure,
     share_pct < 50 as is_below_half,
     evidence
 from {{ ref('fct_arms_supplier_share') }}
 where
     supplier_iso3 = 'RUS'
     and recipient_iso3 = 'ARM'
-    and measure = 'share_of_arms_imports'
+    and measure in ('share_of_arms_imports', 'share_of_arms_holdings')
 order by coalesce(period_end_year, period_start_year) asc, fact_id asc

@@ -70,13 +70,17 @@ def test_csto_members_trading_least_with_armenia_2023(answer, seed) -> None:
     assert result.partner_iso3.iloc[0] == "TJK" and result.value_usd.iloc[0] == 1_500_000
 
 
-def test_russia_share_of_armenia_arms_imports_by_period(answer, seed) -> None:
+def test_russia_share_of_armenia_arms_fell_below_half_by_2024(answer, seed) -> None:
     result = answer("russia_share_of_armenia_arms_imports_by_period")
     shares = seed("arms_supplier_shares")
     expected = shares[(shares.supplier_iso3 == "RUS") & (shares.recipient_iso3 == "ARM")
-                      & (shares.measure == "share_of_arms_imports")]
-    assert sorted(result.fact_id) == sorted(expected.fact_id)
+                      & shares.measure.isin(["share_of_arms_imports", "share_of_arms_holdings"])]
+    assert len(result) >= 2 and sorted(result.fact_id) == sorted(expected.fact_id)
     assert all(result.is_below_half == (result.share_pct < 50))
+    # "If before 2020, Russian arms made up around 90% ... have now fallen to no more than 15%" (doc_004, 2024)
+    assert not result.is_below_half.iloc[0]
+    first_below = result[result.is_below_half].iloc[0]
+    assert first_below.period_end_year == 2024 and first_below.share_pct == 15
 
 
 def test_treaties_in_force_on_2024_01_01(answer) -> None:

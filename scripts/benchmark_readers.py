@@ -1,6 +1,6 @@
 """Read latency of the published warehouse while `security-ties build` replaces it, against an idle baseline.
 
-    .venv/bin/python scripts/benchmark_readers.py [--readers 4] [--pause 0.02] [--skip-expectations] [--project DIR]
+    .venv/bin/python scripts/benchmark_readers.py [--readers 4] [--pause 0.25] [--skip-expectations] [--project DIR]
 
 N reader processes loop over read-only reads of the published file. The script runs one full rebuild
 (timed), then an idle baseline of the same length, and prints per phase the reads done, failed reads and
@@ -162,7 +162,7 @@ def benchmark(root: Path, readers: int, pause: float, skip_expectations: bool) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, default=4, help="reader processes (default 4)")
-    parser.add_argument("--pause", type=float, default=0.02, help="seconds each reader sleeps between reads")
+    parser.add_argument("--pause", type=float, default=0.25, help="seconds each reader sleeps between reads (default 0.25)")
     parser.add_argument("--skip-expectations", action="store_true", help="build without the GX checkpoint")
     parser.add_argument("--project", type=Path, default=ROOT, help="project root to build (default this repository)")
     parser.add_argument("--read", metavar="DATABASE", help=argparse.SUPPRESS)

@@ -1,5 +1,7 @@
--- Per supplier, recipient and year: the stated shares of the recipient's arms imports whose period
--- covers the year, and the deal stages dated in that year - the move away from Russia in one table.
+-- Per supplier, recipient and year: the stated shares of the recipient's arms imports or holdings
+-- whose period covers the year, and the deal stages dated in that year - the move away from Russia in one table.
+{% set arms_share_measures = "'share_of_arms_imports', 'share_of_arms_holdings'" %}
+
 with shares as (
     select
         fact_id,
@@ -35,9 +37,9 @@ share_years as (
         shares.supplier_iso3,
         shares.recipient_iso3,
         years.year_number,
-        max(case when shares.measure = 'share_of_arms_imports' then shares.share_pct end) as max_import_share_pct,
-        min(case when shares.measure = 'share_of_arms_imports' then shares.share_pct end) as min_import_share_pct,
-        max(case when shares.measure <> 'share_of_arms_imports' then shares.share_pct end) as max_other_share_pct,
+        max(case when shares.measure in ({{ arms_share_measures }}) then shares.share_pct end) as max_arms_share_pct,
+        min(case when shares.measure in ({{ arms_share_measures }}) then shares.share_pct end) as min_arms_share_pct,
+        max(case when shares.measure not in ({{ arms_share_measures }}) then shares.share_pct end) as max_other_share_pct,
         {{ dbt.listagg('shares.fact_id', "', '") }} as share_fact_ids
     from shares
     inner join years
@@ -79,8 +81,8 @@ final as (
         supplier_years.recipient_iso3,
         supplier_years.year_number,
         supplier_years.supplier_iso3 = 'RUS' as is_russia,
-        share_years.min_import_share_pct,
-        share_years.max_import_share_pct,
+        share_years.min_arms_share_pct,
+        share_years.max_arms_share_pct,
         share_years.max_other_share_pct,
         share_years.share_fact_ids,
         coalesce(deal_years.deal_stage_count, 0) as deal_stage_count,
@@ -105,8 +107,8 @@ select
     recipient_iso3,
     year_number,
     is_russia,
-    min_import_share_pct,
-    max_import_share_pct,
+    min_arms_share_pct,
+    max_arms_share_pct,
     max_other_share_pct,
     share_fact_ids,
     deal_stage_count,

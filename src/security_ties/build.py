@@ -2,7 +2,7 @@
 
 DuckDB allows one writer or many readers per file. Building into the published file would lock BI
 readers out (and an idle reader would fail the build), and a build failing half-way would leave a
-half-built warehouse. So every build writes `warehouse/builds/<build id>/security_ties.duckdb`, runs the seed
+half-built warehouse. So every build writes `warehouse/builds/candidate/security_ties.duckdb`, runs the seed
 pre-flight, the evidence check, every dbt test and the Great Expectations checkpoint against it, records
 `meta.build_info`, checkpoints and closes it, and then `os.replace`s it over the published file. Readers
 that already hold the old file keep reading their snapshot; new readers see the new build.
@@ -106,7 +106,7 @@ def failed_nodes(run_results: Path) -> list[str]:
         return []
     results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
     return [
-        f"{r['unique_id']}: {r['status']} - {(r.get('message') or '').strip()[:300]}"
+        f"{r['unique_id']}: {r['status']} - {(r.get('message') or '').strip()[:1500]}"
         for r in results
         if r.get("status") in ("error", "fail", "runtime error")
     ]
@@ -178,10 +178,15 @@ def record_build_info(database: Path, build_id: str, project: Project, counts: d
         connection.execute("checkpoint")
 
 
-def candidate_path(project: Project, build_id: str) -> Path:
+CANDIDATE = "candidate"
+
+
+def candidate_path(project: Project, name: str = CANDIDATE) -> Path:
     """Every build and release file keeps the published file's name, in a folder of its own: DuckDB names
-    the catalog after the file, and dbt writes that catalog name into every view it creates."""
-    return project.builds_dir / build_id / PUBLISHED_NAME
+    the catalog after the file, and dbt writes that catalog name into every view it creates. A build always
+    writes `builds/candidate/` (the build lock makes it exclusive): an unchanged database path in the profile
+    lets dbt reuse its partial parse instead of parsing the whole project again."""
+    return project.builds_dir / name / PUBLISHED_NAME
 
 
 def publish(project: Project, candidate: Path, build_id: str) -> None:
@@ -253,7 +258,7 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
         seed_rows = validate_seeds(project.seeds_dir)
         check_evidence(project)
         build_id = new_build_id()
-        candidate = candidate_path(project, build_id)
+        candidate = candidate_path(project)
         candidate.parent.mkdir(parents=True)
         target_path = project.root / "target"
         (target_path / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures

@@ -57,7 +57,7 @@ order by partner, t.flow, t.trade_year
 """
 
 ARMS_SQL = """
-select supplier_iso3, year_number, min_import_share_pct, max_import_share_pct, max_other_share_pct,
+select supplier_iso3, year_number, min_arms_share_pct, max_arms_share_pct, max_other_share_pct,
        deal_stage_count, coalesce(systems_and_stages, '') as systems_and_stages
 from marts.mart_arms_supplier_shift
 order by supplier_iso3 <> 'RUS', supplier_iso3, year_number
@@ -140,20 +140,20 @@ def trade_chart(trade: pd.DataFrame) -> Chart:
 
 
 def arms_chart(arms: pd.DataFrame) -> Chart:
-    """Each supplier's stated share of arms imports (band from lowest to highest) and deal stages per year."""
+    """Each supplier's stated share of arms imports or holdings (band from lowest to highest) and deal stages per year."""
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1, row_heights=[0.6, 0.4],
-                           subplot_titles=("share of arms imports, % (lowest–highest stated)",
+                           subplot_titles=("share of arms imports or holdings, % (lowest–highest stated)",
                                            "arms-deal stages dated in the year"))
     for index, (supplier, rows) in enumerate(arms.groupby("supplier_iso3", sort=False)):
         colour = f"hsl({(index * 97 + 5) % 360},65%,40%)"
-        shares = rows[rows["max_import_share_pct"].notna()]
+        shares = rows[rows["max_arms_share_pct"].notna()]
         if not shares.empty:
-            figure.add_scatter(x=shares["year_number"], y=shares["min_import_share_pct"], mode="lines",
+            figure.add_scatter(x=shares["year_number"], y=shares["min_arms_share_pct"], mode="lines",
                                line={"width": 0, "color": colour}, legendgroup=supplier, showlegend=False,
                                hoverinfo="skip", row=1, col=1)
-            figure.add_scatter(x=shares["year_number"], y=shares["max_import_share_pct"], mode="lines+markers",
+            figure.add_scatter(x=shares["year_number"], y=shares["max_arms_share_pct"], mode="lines+markers",
                                fill="tonexty", name=supplier, legendgroup=supplier, line={"color": colour},
-                               customdata=shares["min_import_share_pct"],
+                               customdata=shares["min_arms_share_pct"],
                                hovertemplate=supplier + " %{x}: %{customdata}–%{y} %<extra></extra>", row=1, col=1)
         deals = rows[rows["deal_stage_count"].fillna(0) > 0]
         if not deals.empty:
@@ -166,7 +166,7 @@ def arms_chart(arms: pd.DataFrame) -> Chart:
     figure.update_xaxes(title_text="year", dtick=1, row=2, col=1)
     if arms.empty:
         _no_rows(figure, "marts.mart_arms_supplier_shift", subplots=2)
-    marks = int(arms["max_import_share_pct"].notna().sum() + (arms["deal_stage_count"].fillna(0) > 0).sum())
+    marks = int(arms["max_arms_share_pct"].notna().sum() + (arms["deal_stage_count"].fillna(0) > 0).sum())
     return Chart("arms", "Arms-supplier shift", "marts.mart_arms_supplier_shift", len(arms), marks, figure)
 
 
