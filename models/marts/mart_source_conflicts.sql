@@ -1,7 +1,10 @@
 -- Every pair of facts from different documents that state different values for the same thing:
 -- the same trade figure, supplier share, membership step, treaty step, deal stage or indicator.
--- Dates conflict only when their periods do not overlap ('2024' and '2024-02' agree).
+-- Dates conflict only when their periods do not overlap ('2024' and '2024-02' agree), and only for steps
+-- that happen once (a treaty is signed once; it can be 'not invoked' many times).
 {% set string_type = dbt.type_string() %}
+{% set one_off_membership_steps = "'joined', 'founding_member', 'withdrew', 'left', 'did_not_renew', 'frozen_participation', 'suspended'" %}
+{% set one_off_treaty_steps = "'signed', 'initialed', 'ratified', 'in_force', 'denounced', 'expires'" %}
 
 with trade as (
     select
@@ -93,7 +96,7 @@ dated_facts as (
         event_date_latest as date_latest,
         evidence
     from {{ ref('fct_membership_event') }}
-    where event_type not like 'is\_%' escape '\'
+    where event_type in ({{ one_off_membership_steps }})
     union all
     select
         fact_id,
@@ -105,6 +108,7 @@ dated_facts as (
         event_date_latest as date_latest,
         evidence
     from {{ ref('fct_treaty_event') }}
+    where event_type in ({{ one_off_treaty_steps }})
     union all
     select
         fact_id,

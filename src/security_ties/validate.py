@@ -192,6 +192,11 @@ class _Checker:
                     self.report(
                         data, line, f"unknown code {column} = {row[column]!r} (not in {target.group(1)}.{args['field']})"
                     )
+        elif name == "iso_date":
+            for line, row in rows:
+                precision = {4: "year", 7: "month", 10: "day"}.get(len(row[column]), "day")
+                if row[column] != "" and (problem := _date_problem(row[column], precision)):
+                    self.report(data, line, f"{column} {row[column]!r} {problem}")
         elif name == "matches_pattern":
             pattern = re.compile(args["pattern"])
             for line, row in rows:
