@@ -1,16 +1,3 @@
-with final as (
-    select
-        iso3,
-        iso2,
-        iso_numeric,
-        country_name,
-        official_name,
-        continent,
-        un_region,
-        is_historical
-    from {{ ref('stg_reference__countries') }}
-)
-
 select
     iso3,
     iso2,
@@ -20,4 +7,4 @@ select
     continent,
     un_region,
     is_historical
-from final
+from {{ ref('stg_reference__countries') }}

@@ -1,18 +1,3 @@
-with final as (
-    select
-        doc_id,
-        file_name,
-        title,
-        publisher,
-        authors,
-        published_on,
-        published_on_precision,
-        published_on_basis,
-        url,
-        sha256
-    from {{ ref('stg_reference__documents') }}
-)
-
 select
     doc_id,
     file_name,
@@ -24,4 +9,4 @@ select
     published_on_basis,
     url,
     sha256
-from final
+from {{ ref('stg_reference__documents') }}

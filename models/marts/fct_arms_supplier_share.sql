@@ -1,19 +1,3 @@
-with final as (
-    select
-        fact_id,
-        doc_id,
-        supplier_iso3,
-        recipient_iso3,
-        period_start_year,
-        period_end_year,
-        share_pct,
-        share_pct_upper,
-        measure,
-        qualifier,
-        evidence
-    from {{ ref('stg_facts__arms_supplier_shares') }}
-)
-
 select
     fact_id,
     doc_id,
@@ -26,4 +10,4 @@ select
     measure,
     qualifier,
     evidence
-from final
+from {{ ref('stg_facts__arms_supplier_shares') }}

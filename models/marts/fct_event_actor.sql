@@ -1,21 +1,9 @@
-with final as (
-    select
-        fact_id || ':' || actor_code as event_actor_id,
-        fact_id,
-        actor_code,
-        actor_kind,
-        case when actor_kind = 'country' then actor_code end as actor_iso3,
-        case when actor_kind = 'organization' then actor_code end as actor_org_code,
-        actor_role
-    from {{ ref('stg_facts__event_actors') }}
-)
-
 select
-    event_actor_id,
+    fact_id || ':' || actor_code as event_actor_id,
     fact_id,
     actor_code,
     actor_kind,
-    actor_iso3,
-    actor_org_code,
+    case when actor_kind = 'country' then actor_code end as actor_iso3,
+    case when actor_kind = 'organization' then actor_code end as actor_org_code,
     actor_role
-from final
+from {{ ref('stg_facts__event_actors') }}

@@ -1,22 +1,3 @@
-with final as (
-    select
-        spell_id,
-        country_iso3,
-        org_code,
-        status,
-        valid_from,
-        valid_from_latest,
-        valid_from_precision,
-        valid_to,
-        valid_to_precision,
-        legal_basis,
-        started_by_fact_id,
-        supporting_fact_count,
-        starts_with_assertion_only,
-        valid_to is null as is_open
-    from {{ ref('int_membership_spells') }}
-)
-
 select
     spell_id,
     country_iso3,
@@ -31,5 +12,5 @@ select
     started_by_fact_id,
     supporting_fact_count,
     starts_with_assertion_only,
-    is_open
-from final
+    valid_to is null as is_open
+from {{ ref('int_membership_spells') }}

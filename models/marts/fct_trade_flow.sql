@@ -1,21 +1,3 @@
-with final as (
-    select
-        fact_id,
-        doc_id,
-        reporter_iso3,
-        partner_iso3,
-        partner_org_code,
-        flow,
-        trade_year,
-        value_usd,
-        value_usd_upper,
-        share_pct,
-        partner_rank,
-        qualifier,
-        evidence
-    from {{ ref('stg_facts__trade_figures') }}
-)
-
 select
     fact_id,
     doc_id,
@@ -30,4 +12,4 @@ select
     partner_rank,
     qualifier,
     evidence
-from final
+from {{ ref('stg_facts__trade_figures') }}
