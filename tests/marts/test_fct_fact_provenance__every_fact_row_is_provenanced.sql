@@ -1,0 +1,89 @@
+-- Every row of every fact mart appears in the provenance mart (and nothing else does).
+with fact_rows as (
+    select
+        'trade_figures' as fact_table,
+        fact_id
+    from {{ ref('fct_trade_flow') }}
+    union all
+    select
+        'arms_transfers' as fact_table,
+        fact_id
+    from {{ ref('fct_arms_transfer') }}
+    union all
+    select
+        'arms_supplier_shares' as fact_table,
+        fact_id
+    from {{ ref('fct_arms_supplier_share') }}
+    union all
+    select
+        'membership_events' as fact_table,
+        fact_id
+    from {{ ref('fct_membership_event') }}
+    union all
+    select
+        'treaty_events' as fact_table,
+        fact_id
+    from {{ ref('fct_treaty_event') }}
+    union all
+    select
+        'events' as fact_table,
+        fact_id
+    from {{ ref('fct_event') }}
+    union all
+    select
+        'indicators' as fact_table,
+        fact_id
+    from {{ ref('fct_indicator') }}
+),
+
+provenance as (
+    select
+        fact_table,
+        fact_id
+    from {{ ref('fct_fact_provenance') }}
+    where fact_table not in ('treaties', 'treaty_parties')
+),
+
+missing as (
+    select
+        fact_table,
+        fact_id,
+        'missing from provenance' as problem
+    from fact_rows
+    where not exists (
+        select 1 from provenance
+        where provenance.fact_table = fact_rows.fact_table and provenance.fact_id = fact_rows.fact_id
+    )
+),
+
+extra as (
+    select
+        fact_table,
+        fact_id,
+        'provenance without a fact' as problem
+    from provenance
+    where not exists (
+        select 1 from fact_rows
+        where fact_rows.fact_table = provenance.fact_table and fact_rows.fact_id = provenance.fact_id
+    )
+),
+
+final as (
+    select
+        fact_table,
+        fact_id,
+        problem
+    from missing
+    union all
+    select
+        fact_table,
+        fact_id,
+        problem
+    from extra
+)
+
+select
+    fact_table,
+    fact_id,
+    problem
+from final
