@@ -273,7 +273,11 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
             record_build_info(candidate, build_id, project, counts, quality)
             publish(project, candidate, build_id)
             if export:
-                export(project, project.published_path, build_id)
+                try:
+                    export(project, project.published_path, build_id)
+                except (OSError, duckdb.Error) as error:
+                    raise BuildError(f"build {build_id} was published, but exporting the marts failed "
+                                     f"(exports/current still shows the previous export): {error}") from error
         finally:
             shutil.rmtree(candidate.parent, ignore_errors=True)
         return BuildResult(build_id, project.published_path, seed_rows, counts, quality)

@@ -119,7 +119,7 @@ def parser() -> argparse.ArgumentParser:
         "List the corpus's quantitative mentions not covered by a fact or an exclusion, and print the coverage percentage.")
     add("info", command_info, "Print versions, paths, the published build, row counts per table and seed, "
         "and the extraction coverage.", aliases=("doctor",))
-    rollback = add("rollback", command_rollback, "Publish a kept previous release again (the newest by default).")
+    rollback = add("rollback", command_rollback, "Publish a kept release again: by default the newest release older than the published one; --build-id picks any kept release.")
     rollback.add_argument("--build-id", help="the release to restore (see `security-ties info`)")
     validate = add("validate", command_validate,
                    "Run the Great Expectations checkpoint on every mart and build the Data Docs site.")
