@@ -29,7 +29,8 @@ def current_countries() -> list[dict[str, str]]:
         countries.append(
             {
                 "iso3": row["ISO3"],
-                "iso2": row["ISO2"],
+                # country_converter stores a regex for a few codes (^GB$|^UK$); pycountry has the plain code
+                "iso2": getattr(official, "alpha_2", None) or row["ISO2"],
                 "iso_numeric": f"{int(row['ISOnumeric']):03d}" if row["ISOnumeric"] else "",
                 "short_name": row["name_short"],
                 "official_name": getattr(official, "official_name", None) or row["name_official"],

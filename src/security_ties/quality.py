@@ -1,66 +1,133 @@
-"""Great Expectations: a second, independent line of defence on every table in the `marts` schema.
+"""Great Expectations: a second, independent line of data-quality defence on every mart.
 
-Suites are defined here, as code, and re-created on every run in the file-backed GX project under
-`gx/` (results and Data Docs under `gx/uncommitted/`, git-ignored). GX's SQL data source over
-duckdb-engine does not work with this stack, so each table is read from DuckDB (read-only) into a
-pandas DataFrame and validated with GX's pandas data source, one checkpoint per table.
+dbt's tests and contracts check the models while dbt builds them. This module checks the finished
+DuckDB file from the outside with Great Expectations (GX 1.24): the build runs it on every candidate
+before publishing (`audit`), and `security-ties validate` (`make gx-docs`) runs it on demand.
 
-Three kinds of expectation:
-- structural ones derived from models/marts/_marts__models.yml (exact column set, types, primary
-  key, not-null constraints), so a new mart column cannot be forgotten;
-- code sets read from the warehouse's own dimensions (a country code must exist in dim_country);
-- domain rules written out below: value sets, ranges, row-count floors, pair rules, evidence.
+What the suites check - one suite per table of the `marts` schema, named after the table:
+- structure, derived from the dbt contract (models/marts/*.yml) so that a new mart or column cannot be
+  forgotten: the exact column set, every column's type, the not-null columns, the primary key, the
+  unique columns and the declared unique combinations (grains);
+- conventions shared by every mart, keyed by column name (`_convention_rules`): ISO3 and organisation
+  codes, document ids, evidence quotes of 1-200 characters, ISO date strings, precisions, date bases,
+  qualifiers and shares of 0-100 %;
+- domain rules written out per table (`domain_rules`): code lists, ranges, row counts (`ROW_COUNTS`),
+  pair rules (an end never precedes its start) and derived cross-row checks (`derived_checks`, e.g. no
+  two membership spells overlap, which core GX cannot express row by row).
+Most value sets and ranges restate a dbt test on purpose: they are stated here independently (widening
+a dbt test does not widen them) and the Data Docs show them to a business reader as plain rules. Rules
+without a dbt counterpart are marked "(no dbt test)".
+
+How a run works:
+1. Every mart is read from the DuckDB file, opened read-only, into a DataFrame (`con.sql(...).df()`);
+   the derived check columns are added and the frame is written to gx/uncommitted/batches/<table>.parquet
+   (Parquet keeps the pandas dtypes exactly). A GX checkpoint hands all its validation definitions the
+   same batch parameters, so in-memory DataFrames of 21 tables cannot go through one checkpoint; files can.
+2. The suites, one validation definition per mart and the checkpoint `marts` are re-created from this
+   code in the file-backed GX project gx/. Their JSON is output, git-ignored: this module is the source.
+   The data source that points at the batch folder is written to gx/great_expectations.yml only for the
+   run, so the committed config holds no machine-specific path.
+3. The checkpoint validates every mart, then the static Data Docs site is built once, at
+   gx/uncommitted/data_docs/local_site/index.html; it shows the latest run (results of older runs are
+   removed with the batches, so the site never mixes builds).
 """
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Iterator
+import datetime as dt
+import fcntl
+import html
+import re
+import shutil
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import duckdb
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import numpy as np
 import pandas as pd
 import yaml
+from great_expectations.core.expectation_validation_result import ExpectationValidationResult
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context import FileDataContext
+from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.datasource.fluent import PandasFilesystemDatasource
+from great_expectations.expectations import Expectation
+from great_expectations.expectations.row_conditions import Column
 
 from security_ties.project import Project
 
-MARTS_YAML = Path("models") / "marts" / "_marts__models.yml"
+SCHEMA = "marts"
+CONTRACTS = Path("models") / "marts"  # the dbt contract YAML of the marts, relative to the project root
+GX_FOLDER = "gx"
+CHECKPOINT = "marts"
+SOURCE = "marts_batches"
+GENERATED = ("expectations", "validation_definitions", "checkpoints")  # re-created by every run
+BATCHES = Path("uncommitted") / "batches"
+RESULTS = Path("uncommitted") / "validations"
+DOCS = Path("uncommitted") / "data_docs"
+DOCS_INDEX = DOCS / "local_site" / "index.html"
+LOCK = Path("uncommitted") / ".run.lock"
 
-# contract data_type -> the type GX reports for the column DuckDB hands to pandas 3
-PANDAS_TYPES = {"varchar": "str", "integer": "int32", "bigint": "int64", "double": "float64", "date": "datetime64",
-                "boolean": "bool"}
+# The pandas dtype DuckDB's `.df()` gives each contract type (with NULLs, Int32/boolean, which GX
+# accepts for int32/bool). Strings are pandas 3's `str`; DATE arrives as datetime64[us].
+PANDAS_TYPES: Mapping[str, str] = MappingProxyType({
+    "varchar": "str", "integer": "int32", "bigint": "int64", "double": "float64",
+    "boolean": "bool", "date": "datetime64[us]",
+})
 
-# Minimum rows a business reader can rely on; a fact table that comes out empty is a broken build.
-ROW_FLOORS = {
-    "dim_country": 249, "dim_organization": 15, "dim_document": 5, "dim_date": 14_000, "dim_treaty": 10,
-    "dim_weapon_system": 5, "fct_trade_flow": 9, "fct_arms_transfer": 10, "fct_arms_supplier_share": 2,
-    "fct_membership_event": 50, "fct_membership_spell": 30, "fct_treaty_event": 15, "fct_event": 50,
-    "fct_event_actor": 50, "fct_indicator": 20, "fct_fact_provenance": 300, "mart_alignment_timeline": 300,
-    "mart_trade_partners": 9, "mart_arms_supplier_shift": 3, "mart_source_conflicts": 0,
-    "mart_membership_on_publication_dates": 10,
-}
+# Rows each mart must hold: (at least, at most), None for no upper bound. Every mart needs an entry.
+ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
+    # reference dimensions, complete by construction
+    "dim_country": (249, None),  # the 249 ISO 3166-1 codes plus dissolved states
+    "dim_organization": (15, None),
+    "dim_document": (5, 5),  # the five source texts, no more and no fewer
+    "dim_date": (14_610, 14_610),  # every day from 1991-01-01 to 2030-12-31
+    # built from the extracted facts: empty means the extraction or a model broke
+    "dim_treaty": (1, None),
+    "dim_weapon_system": (1, None),
+    "fct_arms_supplier_share": (1, None),
+    "fct_arms_transfer": (1, None),
+    "fct_event": (1, None),
+    "fct_event_actor": (1, None),
+    "fct_fact_provenance": (1, None),
+    "fct_indicator": (1, None),
+    "fct_membership_event": (1, None),
+    "fct_membership_spell": (1, None),
+    "fct_trade_flow": (1, None),
+    "fct_treaty_event": (1, None),
+    "mart_alignment_timeline": (1, None),
+    "mart_arms_supplier_shift": (1, None),
+    "mart_trade_partners": (1, None),
+    # may rightly be empty
+    "mart_source_conflicts": (0, None),  # the texts need not contradict each other
+    "mart_membership_on_publication_dates": (0, None),
+})
 
-QUALIFIERS = ["exact", "approx", "more_than", "less_than", "at_least", "up_to", "range"]
-PRECISIONS = ["day", "month", "year"]
-DATE_BASES = ["stated", "relative_to_publication", "inferred_from_context", "publication_date"]
-SPELL_STATUSES = ["member", "partner", "observer", "suspended", "participation_frozen", "former"]
-COUNTRY_COLUMNS = {"iso3", "reporter_iso3", "partner_iso3", "supplier_iso3", "recipient_iso3", "country_iso3",
-                   "location_iso3", "actor_iso3", "subject_iso3"}
-# columns prepare() adds to a table before validation
-DERIVED_COLUMNS = {"fct_membership_spell": ["overlaps_previous_spell"]}
-ORGANIZATION_COLUMNS = {"partner_org_code", "actor_org_code", "subject_org_code", "parent_org_code",
-                        "predecessor_org_code", "successor_org_code"}
+QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least", "up_to", "range")
+PRECISIONS = ("day", "month", "year")
+DATE_BASES = ("stated", "relative_to_publication", "inferred_from_context", "publication_date")
+STATUSES = ("member", "partner", "observer", "suspended", "participation_frozen", "former")
+LEGAL_BASES = ("legal_act", "political_declaration", "status_assertion")
+FIRST_YEAR, LAST_YEAR = 1991, 2030  # the calendar dim_date spans; every dated fact falls inside it
+FIRST_DAY, LAST_DAY = dt.datetime(FIRST_YEAR, 1, 1), dt.datetime(LAST_YEAR, 12, 31)
+# The kind prefix of each fact table's ids (TRD-001-01: trade fact 01 of doc_001).
+FACT_ID_PREFIXES: Mapping[str, str] = MappingProxyType({
+    "fct_trade_flow": "TRD", "mart_trade_partners": "TRD", "fct_arms_transfer": "ARM",
+    "fct_arms_supplier_share": "SHR", "fct_membership_event": "MEM", "fct_treaty_event": "TRE",
+    "fct_event": "EVT", "fct_indicator": "IND",
+})
 
 
-class QualityError(Exception):
-    """The GX project or a table could not be validated at all."""
-
-
-@dataclass
+@dataclass(frozen=True)
 class TableResult:
+    """One mart's outcome: how many expectations passed and failed, and which failed (with evidence)."""
+
     table: str
     success: bool
     passed: int
@@ -69,225 +136,644 @@ class TableResult:
 
 
 @dataclass(frozen=True)
-class MartSpec:
-    name: str
-    columns: dict[str, str]  # column -> contract data_type
-    primary_key: list[str]
-    not_null: list[str]
-    grains: list[list[str]]
+class Contract:
+    """What models/marts/*.yml declares about one mart."""
+
+    table: str
+    description: str
+    columns: Mapping[str, str]  # column -> dbt data_type, in contract order
+    not_null: tuple[str, ...]
+    keys: tuple[tuple[str, ...], ...]  # primary key, unique columns, unique combinations
 
 
-def load_mart_specs(root: Path) -> dict[str, MartSpec]:
-    document = yaml.safe_load((root / MARTS_YAML).read_text(encoding="utf-8"))
-    specs = {}
-    for model in document["models"]:
-        key = next((c["columns"] for c in model.get("constraints", []) if c["type"] == "primary_key"), [])
-        not_null = [c["name"] for c in model["columns"]
-                    if any(k.get("type") == "not_null" for k in c.get("constraints", []))]
-        grains = [t["unique_combination"]["arguments"]["combination_of_columns"]
-                  for t in model.get("data_tests", []) if isinstance(t, dict) and "unique_combination" in t]
-        specs[model["name"]] = MartSpec(model["name"], {c["name"]: c["data_type"] for c in model["columns"]},
-                                        key, not_null, grains)
-    return specs
+# --- the contract -------------------------------------------------------------------------------
+
+def _test_name_and_arguments(test: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(test, str):
+        return test, {}
+    name, body = next(iter(test.items()))
+    body = body or {}
+    return name, dict(body.get("arguments", body))
 
 
-def _range(column: str, low: Any = None, high: Any = None) -> dict[str, Any]:
-    return {"type": "ExpectColumnValuesToBeBetween", "column": column, "min_value": low, "max_value": high}
+def load_contracts(root: Path) -> dict[str, Contract]:
+    """Every mart the dbt YAML declares, with its columns, types, not-null columns and keys."""
+    contracts: dict[str, Contract] = {}
+    for path in sorted((root / CONTRACTS).glob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            table, columns = model["name"], model.get("columns", [])
+            types: dict[str, str] = {}
+            not_null: list[str] = []
+            keys: list[tuple[str, ...]] = []
+            for constraint in model.get("constraints", []):
+                if constraint["type"] == "primary_key":
+                    keys.append(tuple(constraint["columns"]))
+                    not_null.extend(constraint["columns"])
+            for column in columns:
+                name, data_type = column["name"], str(column.get("data_type", "")).lower()
+                if data_type not in PANDAS_TYPES:
+                    raise ValueError(f"{path}: {table}.{name} has data_type {data_type!r}; quality.PANDAS_TYPES "
+                                     f"knows {', '.join(PANDAS_TYPES)}")
+                types[name] = data_type
+                constraint_types = {c["type"] for c in column.get("constraints", [])}
+                tests = {_test_name_and_arguments(t)[0] for t in column.get("data_tests", [])}
+                if "not_null" in constraint_types | tests or "primary_key" in constraint_types:
+                    not_null.append(name)
+                if "unique" in tests or "primary_key" in constraint_types:
+                    keys.append((name,))
+            for test in model.get("data_tests", []):
+                test_name, arguments = _test_name_and_arguments(test)
+                if test_name == "unique_combination":
+                    keys.append(tuple(arguments["combination_of_columns"]))
+            contracts[table] = Contract(table, model.get("description", ""), MappingProxyType(types),
+                                        tuple(dict.fromkeys(not_null)), tuple(dict.fromkeys(keys)))
+    return contracts
 
 
-def _in_set(column: str, values: list[Any]) -> dict[str, Any]:
-    return {"type": "ExpectColumnValuesToBeInSet", "column": column, "value_set": values}
+def suite_tables(project: Project) -> list[str]:
+    """The marts that get a suite: exactly those the dbt contract declares."""
+    return sorted(load_contracts(project.root))
 
 
-def _ordered(lower: str, upper: str) -> dict[str, Any]:
-    return {"type": "ExpectColumnPairValuesAToBeGreaterThanB", "column_A": upper, "column_B": lower,
-            "or_equal": True, "ignore_row_if": "either_value_is_missing"}
+# --- expectation helpers ------------------------------------------------------------------------
+
+def in_set(column: str, values: Sequence[object], why: str) -> Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values), description=why)
 
 
-def domain_rules(table: str, columns: set[str]) -> list[dict[str, Any]]:
-    """The business rules a reader of each table should be able to see, written out per column."""
-    rules: list[dict[str, Any]] = []
-    for column in columns & {"share_pct", "share_pct_upper", "min_arms_share_pct", "max_arms_share_pct", "max_other_share_pct"}:
-        rules.append(_range(column, 0, 100))
-    for column in columns & {"trade_year", "period_start_year", "period_end_year", "year_number"}:
-        rules.append(_range(column, 1991, 2030))
-    for column in columns & {"value_usd", "killed", "displaced", "troops", "area_km2", "previous_value_usd"}:
-        rules.append(_range(column, 0))
-    for column in columns & {"quantity", "partner_rank"}:
-        rules.append(_range(column, 1))
-    for column in columns & {"qualifier", "figure_qualifier"}:
-        rules.append(_in_set(column, QUALIFIERS))
-    for column in columns & {"event_date_precision", "status_date_precision", "valid_from_precision",
-                             "valid_to_precision", "ref_date_precision", "fact_date_precision",
-                             "published_on_precision", "founded_on_precision"}:
-        rules.append(_in_set(column, PRECISIONS))
-    for column in columns & {"event_date_basis", "status_date_basis", "fact_date_basis"}:
-        rules.append(_in_set(column, DATE_BASES))
-    if "flow" in columns:
-        rules.append(_in_set("flow", ["total", "exports", "imports"]))
-    if "evidence" in columns:
-        rules.append({"type": "ExpectColumnValueLengthsToBeBetween", "column": "evidence", "min_value": 1, "max_value": 200})
-        rules.append({"type": "ExpectColumnValuesToNotBeNull", "column": "evidence"})
-        rules.append({"type": "ExpectColumnValuesToNotBeNull", "column": "doc_id"})
-    for lower, upper in [("valid_from", "valid_to"), ("valid_from", "valid_from_latest"),
-                         ("event_date_earliest", "event_date_latest"), ("status_date_earliest", "status_date_latest"),
-                         ("period_start_year", "period_end_year"), ("signed_on", "in_force_on"),
-                         ("fact_date_earliest", "fact_date_latest")]:
-        if {lower, upper} <= columns:
-            rules.append(_ordered(lower, upper))
-    statuses = {"fct_membership_spell": "status", "mart_membership_on_publication_dates": "status",
-                "fct_membership_event": "resulting_status"}
-    if table in statuses:
-        rules.append(_in_set(statuses[table], SPELL_STATUSES))
-    if table == "mart_alignment_timeline":
-        rules.append(_in_set("status_at_year_end", [*SPELL_STATUSES, "no_record"]))
-    if table == "fct_arms_transfer":
-        rules.append(_in_set("status", ["discussed", "announced", "ordered", "signed", "delivered", "cancelled", "not_delivered"]))
+def between(column: str, low: Any = None, high: Any = None, why: str = "", strict_min: bool = False) -> Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high, strict_min=strict_min,
+                                             description=why)
+
+
+def matches(column: str, regex: str, why: str) -> Expectation:
+    return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex, description=why)
+
+
+def not_before(later: str, earlier: str, why: str, strictly: bool = False) -> Expectation:
+    """Pair rule: `later` >= `earlier` (or >) wherever both are set."""
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=later, column_B=earlier, or_equal=not strictly, ignore_row_if="either_value_is_missing",
+        description=why)
+
+
+def unique_together(columns: Sequence[str], why: str = "") -> Expectation:
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns), description=why or None)
+
+
+def years(column: str) -> Expectation:
+    return between(column, FIRST_YEAR, LAST_YEAR, f"A year of the calendar, {FIRST_YEAR}-{LAST_YEAR}")
+
+
+def fact_ids(column: str, prefixes: str) -> Expectation:
+    return matches(column, rf"^(?:{prefixes})-[0-9]{{3}}-[0-9]{{2,}}$",
+                   f"Fact ids read {prefixes.replace('|', '/')}-<document number>-<sequence> (no dbt test)")
+
+
+SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
+ISO_DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
+
+
+# --- rules keyed by column name, shared by every mart --------------------------------------------
+
+def _convention_rules(column: str) -> list[Expectation]:
+    rules: list[Expectation] = []
+    if column.endswith("_iso3"):
+        rules.append(matches(column, r"^[A-Z]{3}$", "Countries are ISO 3166-1 alpha-3 codes (no dbt test)"))
+    if column == "org_code" or column.endswith("_org_code"):
+        rules.append(matches(column, r"^[A-Z][A-Z0-9_]*$", "Organisation codes are upper-case acronyms (no dbt test)"))
+    if column == "doc_id" or column.endswith("_doc_id"):
+        rules.append(matches(column, r"^doc_[0-9]{3}$", "Document ids read doc_<three digits> (no dbt test)"))
+    if column.endswith("evidence"):
+        rules.append(gxe.ExpectColumnValueLengthsToBeBetween(
+            column=column, min_value=1, max_value=200,
+            description="Every fact is backed by a verbatim quote of 1 to 200 characters (no dbt test)"))
+    if column.endswith("_date_iso"):
+        rules.append(matches(column, ISO_DATE, "Dates as written are ISO strings at their precision (no dbt test)"))
+    if column.endswith("_precision"):
+        rules.append(in_set(column, PRECISIONS, "A date is precise to the day, month or year"))
+    if column.endswith("date_basis"):
+        rules.append(in_set(column, DATE_BASES, "How the date was found"))
+    if column.endswith("qualifier"):
+        rules.append(in_set(column, QUALIFIERS, "How exact a stated figure is"))
+    if "share_pct" in column:
+        rules.append(between(column, 0, 100, "Shares are percentages from 0 to 100"))
+    return rules
+
+
+# --- derived checks: cross-row rules core GX cannot express, computed in pandas ------------------
+
+def overlaps_previous_spell(spells: pd.DataFrame) -> pd.Series:
+    """True where a spell starts on or before the end of the previous spell of the same country and
+    organisation (sorted by valid_from); an open previous spell (valid_to null) overlaps anything after it."""
+    ordered = spells.sort_values(["country_iso3", "org_code", "valid_from"])
+    groups = ordered.groupby(["country_iso3", "org_code"], sort=False)
+    previous_end = groups["valid_to"].shift(1)
+    has_previous = groups.cumcount() > 0
+    overlaps = has_previous & (previous_end.isna() | (previous_end >= ordered["valid_from"]))
+    return overlaps.reindex(spells.index).astype(bool)
+
+
+def fact_id_names_another_document(facts: pd.DataFrame) -> pd.Series:
+    """True where the document number inside fact_id (TRD-001-01) is not the row's doc_id (doc_001)."""
+    from_id = facts["fact_id"].str.extract(r"^[A-Z]{3}-([0-9]{3})-", expand=False)
+    from_doc = facts["doc_id"].str.extract(r"^doc_([0-9]{3})$", expand=False)
+    return ~(from_id.eq(from_doc).fillna(False).astype(bool))
+
+
+DerivedCheck = Callable[[pd.DataFrame], pd.Series]
+
+
+def derived_checks(table: str) -> dict[str, tuple[DerivedCheck, str]]:
+    """The derived columns added to a mart's batch: name -> (function, description). Each flags a problem
+    (True), and the suite expects it False on every row."""
+    checks: dict[str, tuple[DerivedCheck, str]] = {}
     if table == "fct_membership_spell":
-        # derived: no two spells of one country and organisation overlap (computed in pandas, see prepare)
-        rules.append(_in_set("overlaps_previous_spell", [False]))
-    return rules
+        checks["overlaps_previous_spell"] = (
+            overlaps_previous_spell,
+            ("Derived check: no two spells of one country in one organisation overlap (each spell starts after "
+             "the previous one ended; an open spell is the last one)"))
+    if table in FACT_ID_PREFIXES:
+        checks["fact_id_names_another_document"] = (
+            fact_id_names_another_document,
+            "Derived check: the document number in fact_id is the fact's own doc_id (no dbt test)")
+    return checks
 
 
-def structural_rules(spec: MartSpec) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = [
-        {"type": "ExpectTableColumnsToMatchSet", "column_set": [*spec.columns, *DERIVED_COLUMNS.get(spec.name, [])],
-         "exact_match": True},
-        {"type": "ExpectTableRowCountToBeBetween", "min_value": ROW_FLOORS.get(spec.name, 1)},
-    ]
-    for column, data_type in spec.columns.items():
-        rules.append({"type": "ExpectColumnValuesToBeOfType", "column": column, "type_": PANDAS_TYPES[data_type]})
-    for column in spec.not_null:
-        rules.append({"type": "ExpectColumnValuesToNotBeNull", "column": column})
-    if len(spec.primary_key) == 1:
-        rules.append({"type": "ExpectColumnValuesToBeUnique", "column": spec.primary_key[0]})
-    elif spec.primary_key:
-        rules.append({"type": "ExpectCompoundColumnsToBeUnique", "column_list": spec.primary_key})
-    for grain in spec.grains:
-        rules.append({"type": "ExpectCompoundColumnsToBeUnique", "column_list": grain})
-    return rules
-
-
-def code_rules(spec: MartSpec, country_codes: list[str], org_codes: list[str], doc_ids: list[str]) -> list[dict[str, Any]]:
-    rules = []
-    for column in spec.columns:
-        if column in COUNTRY_COLUMNS and spec.name != "dim_country":
-            rules.append(_in_set(column, country_codes))
-        elif column == "org_code" and spec.name != "dim_organization" or column in ORGANIZATION_COLUMNS:
-            rules.append(_in_set(column, org_codes))
-        elif column in ("doc_id", "left_doc_id", "right_doc_id", "named_in_doc_id") and spec.name != "dim_document":
-            rules.append(_in_set(column, doc_ids))
-    return rules
-
-
-def prepare(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the derived columns some expectations check (GX core has no cross-row interval rule)."""
-    if table != "fct_membership_spell":
-        return frame
-    ordered = frame.sort_values(["country_iso3", "org_code", "valid_from"])
-    previous_end = ordered.groupby(["country_iso3", "org_code"])["valid_to"].shift(1)
-    has_previous = ordered.groupby(["country_iso3", "org_code"]).cumcount() > 0
-    open_before = has_previous & previous_end.isna()
-    overlaps = open_before | (previous_end.notna() & (ordered["valid_from"] <= previous_end))
-    return frame.assign(overlaps_previous_spell=overlaps.reindex(frame.index).astype(bool))
-
-
-def expectation(rule: dict[str, Any]) -> Any:
-    import great_expectations.expectations as gxe
-
-    arguments = {k: v for k, v in rule.items() if k != "type"}
-    return getattr(gxe, rule["type"])(**arguments)
-
-
-def read_marts(database: Path) -> Iterator[tuple[str, pd.DataFrame]]:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        tables = [name for (name,) in connection.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name").fetchall()]
-        for table in tables:
-            yield table, connection.execute(f"select * from marts.{table}").df()
-
-
-def run_checkpoint(project: Project, database: Path, only: set[str] | None = None) -> list[TableResult]:
-    """Validate every marts table of the warehouse file (or only some); builds the Data Docs site."""
-    import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
-
-    if not database.exists():
-        raise QualityError(f"warehouse {database} not found: run `make build` first")
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    specs = load_mart_specs(project.root)
-    frames = dict(read_marts(database))
-    missing = sorted(set(specs) - set(frames))
-    if missing:
-        raise QualityError(f"marts declared in {MARTS_YAML} but missing from {database}: {', '.join(missing)}")
-    unknown = sorted(set(frames) - set(specs))
-    if unknown:
-        raise QualityError(f"marts in {database} without a suite (not declared in {MARTS_YAML}): {', '.join(unknown)}")
-    if only is not None:
-        unknown_tables = only - set(frames)
-        if unknown_tables:
-            raise QualityError(f"no such marts table: {', '.join(sorted(unknown_tables))}")
-    countries = frames["dim_country"]["iso3"].tolist()
-    organizations = frames["dim_organization"]["org_code"].tolist()
-    documents = frames["dim_document"]["doc_id"].tolist()
-
-    context = gx.get_context(mode="file", project_root_dir=str(project.root))
-    source = context.data_sources.add_or_update_pandas(name="warehouse_marts")
-    results = []
-    for table, frame in frames.items():
-        if only is not None and table not in only:
-            continue
-        spec = specs[table]
-        rules = structural_rules(spec) + code_rules(spec, countries, organizations, documents) + domain_rules(table, set(spec.columns))
-        suite = context.suites.add_or_update(
-            gx.ExpectationSuite(name=f"marts.{table}", expectations=[expectation(rule) for rule in rules]))
+def with_derived_columns(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame plus its derived check columns; a check whose input columns are gone is left out (the
+    column-set expectation then reports it missing)."""
+    derived = {}
+    for name, (check, _) in derived_checks(table).items():
         try:
-            asset = source.get_asset(table)
-        except LookupError:
-            asset = source.add_dataframe_asset(name=table)
-        batch = next((b for b in asset.batch_definitions if b.name == "whole_table"), None) \
-            or asset.add_batch_definition_whole_dataframe("whole_table")
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"validate_marts.{table}", data=batch, suite=suite))
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(name=f"marts.{table}", validation_definitions=[definition],
-                          actions=[UpdateDataDocsAction(name="update_data_docs")], result_format="SUMMARY"))
-        outcome = checkpoint.run(batch_parameters={"dataframe": prepare(table, frame)})
-        validation = next(iter(outcome.run_results.values()))
-        failures = [
-            f"{r.expectation_config.type}({r.expectation_config.kwargs.get('column') or r.expectation_config.kwargs.get('column_list') or ''})"
-            for r in validation.results if not r.success
-        ]
-        results.append(TableResult(table, validation.success, len(validation.results) - len(failures), len(failures), failures))
+            derived[name] = check(frame)
+        except KeyError:
+            continue
+    return frame.assign(**derived) if derived else frame
+
+
+# --- the suites ---------------------------------------------------------------------------------
+
+def structure_rules(contract: Contract) -> list[Expectation]:
+    derived = list(derived_checks(contract.table))
+    note = f" plus the derived check column(s) {', '.join(derived)}" if derived else ""
+    rules: list[Expectation] = [gxe.ExpectTableColumnsToMatchSet(
+        column_set=[*contract.columns, *derived], exact_match=True,
+        description=f"Exactly the columns of the dbt contract{note}")]
+    rules += [gxe.ExpectColumnValuesToBeOfType(column=name, type_=PANDAS_TYPES[data_type])
+              for name, data_type in contract.columns.items()]
+    rules += [gxe.ExpectColumnValuesToNotBeNull(column=name) for name in contract.not_null]
+    for key in contract.keys:
+        rules.append(gxe.ExpectColumnValuesToBeUnique(column=key[0]) if len(key) == 1
+                     else unique_together(key, "One row per " + ", ".join(key)))
+    return rules
+
+
+def row_count_rules(table: str) -> list[Expectation]:
+    low, high = ROW_COUNTS[table]
+    if low == high:
+        return [gxe.ExpectTableRowCountToEqual(value=low, description=f"Exactly {low} rows (no dbt test)")]
+    if low == 0 and high is None:
+        return []
+    bounds = f"{low} to {high}" if high is not None else f"at least {low}"
+    return [gxe.ExpectTableRowCountToBeBetween(min_value=low, max_value=high, description=f"Rows: {bounds} (no dbt test)")]
+
+
+def domain_rules() -> dict[str, list[Expectation]]:
+    """The business rules of each mart, written out by hand. A rule without "(no dbt test)" restates a
+    dbt test; it is kept because the Data Docs show it to a business reader as a plain rule."""
+    compared_kinds = "TRD|ARM|SHR|MEM|TRE|IND"  # the fact kinds mart_source_conflicts compares
+    return {
+        "dim_country": [
+            gxe.ExpectColumnValuesToMatchRegex(
+                column="iso3", regex=r"^[A-Z]{3}$", row_condition=Column("is_historical") == False,
+                description="Existing states have ISO 3166-1 alpha-3 codes; dissolved ones may carry other codes "
+                            "(no dbt test)"),
+            in_set("continent", ["Africa", "America", "Antarctica", "Asia", "Europe", "Oceania"], "Continents"),
+            matches("iso_numeric", r"^[0-9]{3}$", "ISO numeric codes are three digits (no dbt test)"),
+        ],
+        "dim_organization": [
+            in_set("org_type", ["military_alliance", "economic_union", "customs_union", "regional_organization",
+                                "partnership_forum", "partnership_programme", "military_training_network",
+                                "political_economic_union", "civilian_mission", "funding_instrument",
+                                "international_organization", "international_organ", "mediation_group", "court"],
+                   "Kinds of body"),
+        ],
+        "dim_document": [
+            matches("file_name", r"^[0-9]{3}_[0-9a-f]{16}\.txt$", "Corpus file names (no dbt test)"),
+            matches("sha256", r"^[0-9a-f]{64}$", "A sha256 is 64 hex digits (no dbt test)"),
+            between("published_on", FIRST_DAY, LAST_DAY, "Published within the calendar (no dbt test)"),
+        ],
+        "dim_date": [
+            between("date_day", FIRST_DAY, LAST_DAY, f"Every day from {FIRST_YEAR} to {LAST_YEAR} (no dbt test)"),
+            years("year_number"),
+            between("month_number", 1, 12, "Months 1-12 (no dbt test)"),
+            between("day_of_month", 1, 31, "Days 1-31 (no dbt test)"),
+            between("quarter_number", 1, 4, "Quarters 1-4 (no dbt test)"),
+            matches("month_iso", r"^[0-9]{4}-[0-9]{2}$", "Months as YYYY-MM (no dbt test)"),
+        ],
+        "dim_treaty": [
+            matches("treaty_id", SNAKE_CASE, "Treaty ids are snake_case (no dbt test)"),
+            in_set("treaty_type", ["treaty", "charter", "protocol", "agreement", "action_plan", "programme",
+                                   "declaration", "memorandum", "statute"], "Kinds of instrument (no dbt test)"),
+            in_set("lifecycle_stage", ["named_only", "signed", "in_force", "extended", "suspended", "denounced"],
+                   "Lifecycle stages"),
+            not_before("in_force_on", "signed_on", "A treaty enters into force on or after its signing"),
+            between("valid_until_year", FIRST_YEAR, None, "Runs to a year after 1991 (no dbt test)"),
+            between("step_count", 0, None, "Counts are not negative (no dbt test)"),
+        ],
+        "dim_weapon_system": [
+            matches("weapon_system_id", SNAKE_CASE, "Weapon system ids are snake_case (no dbt test)"),
+            matches("category", SNAKE_CASE, "Categories are snake_case (no dbt test)"),
+            between("category_count", 1, None, "At least one category (no dbt test)"),
+            between("deal_count", 1, None, "Named in at least one deal (no dbt test)"),
+        ],
+        "fct_arms_supplier_share": [
+            fact_ids("fact_id", "SHR"),
+            matches("measure", r"^share_of_[a-z_]+$", "Measures read share_of_<what> (no dbt test)"),
+            years("period_start_year"),
+            years("period_end_year"),
+            not_before("period_end_year", "period_start_year", "A period ends in or after the year it starts"),
+            not_before("share_pct_upper", "share_pct", "A range's upper bound is not below its lower (no dbt test)"),
+        ],
+        "fct_arms_transfer": [
+            fact_ids("fact_id", "ARM"),
+            in_set("status", ["discussed", "announced", "ordered", "signed", "delivered", "cancelled", "not_delivered"],
+                   "Stages of an arms deal"),
+            matches("deal_key", r"^[a-z]{3}_[a-z]{3}_[a-z0-9_]+$", "Deal keys read supplier_recipient_system (no dbt test)"),
+            matches("category", SNAKE_CASE, "Categories are snake_case (no dbt test)"),
+            between("quantity", 1, None, "A stated quantity is at least one unit"),
+            between("value_usd", 0, None, "A stated deal value is positive", strict_min=True),
+            not_before("status_date_latest", "status_date_earliest", "A date's last possible day is not before its first"),
+        ],
+        "fct_event": [
+            fact_ids("fact_id", "EVT"),
+            in_set("event_type", ["attack", "war", "incursion", "offensive", "ceasefire", "summit", "meeting", "exercise",
+                                  "freeze", "recall", "deployment", "withdrawal", "statement", "agreement", "election",
+                                  "protest", "visit", "mission", "vote", "other"], "Kinds of event"),
+            not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
+            not_before("end_date_latest", "event_date_earliest", "An event ends on or after it starts"),
+            between("killed", 0, None, "People killed are not negative"),
+            between("displaced", 0, None, "People displaced are not negative"),
+            between("troops", 0, None, "Troops are not negative"),
+            between("area_km2", 0, None, "An area is positive", strict_min=True),
+        ],
+        "fct_event_actor": [
+            fact_ids("fact_id", "EVT"),
+            matches("actor_code", r"^[A-Z][A-Z0-9_]*$", "Actors are ISO3 or organisation codes (no dbt test)"),
+            in_set("actor_kind", ["country", "organization"], "An actor is a country or an organisation"),
+            in_set("actor_role", ["initiator", "target", "participant", "host", "mediator", "absent"], "Actor roles"),
+        ],
+        "fct_fact_provenance": [
+            in_set("fact_table", ["trade_figures", "arms_transfers", "arms_supplier_shares", "membership_events",
+                                  "treaties", "treaty_parties", "treaty_events", "events", "indicators"],
+                   "The fact seeds"),
+            between("evidence_length", 1, 200, "Quotes are 1 to 200 characters long"),
+            between("doc_published_on", FIRST_DAY, LAST_DAY, "Published within the calendar (no dbt test)"),
+            not_before("fact_date_latest", "fact_date_earliest", "A date's last possible day is not before its first"),
+        ],
+        "fct_indicator": [
+            fact_ids("fact_id", "IND"),
+            in_set("subject_kind", ["country", "organization"], "A subject is a country or an organisation"),
+            matches("indicator", SNAKE_CASE, "Indicator names are snake_case (no dbt test)"),
+            in_set("unit", ["usd", "pct", "persons", "km2", "count", "years", "months", "days", "km"], "Units"),
+            between("value", 0, None, "Stated quantities are not negative (no dbt test)"),
+            not_before("value_upper", "value", "A range's upper bound is not below its lower (no dbt test)"),
+            years("ref_year"),
+        ],
+        "fct_membership_event": [
+            fact_ids("fact_id", "MEM"),
+            in_set("event_type", ["joined", "founding_member", "signed", "ratified", "left", "withdrew", "did_not_renew",
+                                  "suspended", "frozen_participation", "rejoined", "observer", "partnership_started",
+                                  "partnership_ended", "applied", "threatened_withdrawal", "is_member", "is_partner",
+                                  "is_not_member"], "Kinds of membership event"),
+            in_set("resulting_status", STATUSES, "Membership statuses"),
+            in_set("act_kind", LEGAL_BASES, "What the event rests on"),
+            not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
+        ],
+        "fct_membership_spell": [
+            in_set("status", STATUSES, "Membership statuses"),
+            in_set("legal_basis", LEGAL_BASES, "What the spell rests on"),
+            not_before("valid_to", "valid_from", "A spell ends on or after it starts"),
+            not_before("valid_from_latest", "valid_from", "The uncertain start of a spell ends on or after it begins"),
+            fact_ids("started_by_fact_id", "MEM"),
+            between("supporting_fact_count", 1, None, "Every spell rests on at least one fact (no dbt test)"),
+        ],
+        "fct_trade_flow": [
+            fact_ids("fact_id", "TRD"),
+            in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
+            years("trade_year"),
+            between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
+            not_before("value_usd_upper", "value_usd", "A range's upper bound is not below its lower (no dbt test)"),
+            between("partner_rank", 1, None, "Ranks start at 1"),
+        ],
+        "fct_treaty_event": [
+            fact_ids("fact_id", "TRE"),
+            matches("treaty_id", SNAKE_CASE, "Treaty ids are snake_case (no dbt test)"),
+            in_set("event_type", ["negotiated", "initialed", "signed", "ratified", "in_force", "extended", "expires",
+                                  "suspended", "denounced", "violated", "invoked", "not_invoked"], "Treaty lifecycle steps"),
+            not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
+            between("valid_until_year", FIRST_YEAR, None, "Runs to a year after 1991 (no dbt test)"),
+        ],
+        "mart_alignment_timeline": [
+            years("year_number"),
+            in_set("status_at_year_end", [*STATUSES, "no_record"], "Membership statuses, or no record yet"),
+        ],
+        "mart_arms_supplier_shift": [
+            years("year_number"),
+            unique_together(["supplier_iso3", "recipient_iso3", "year_number"],
+                            "One row per supplier, recipient and year (no dbt test)"),
+            not_before("max_arms_share_pct", "min_arms_share_pct", "The highest share is not below the lowest (no dbt test)"),
+            between("deal_stage_count", 0, None, "Counts are not negative (no dbt test)"),
+            between("system_count", 0, None, "Counts are not negative (no dbt test)"),
+        ],
+        "mart_membership_on_publication_dates": [
+            in_set("status", STATUSES, "Membership statuses"),
+            unique_together(["doc_id", "country_iso3", "org_code"],
+                            "On a publication day a country holds one status per organisation (no dbt test)"),
+            not_before("published_on", "valid_from", "The spell had started by the publication day (no dbt test)"),
+            not_before("valid_to", "published_on", "The spell had not ended before the publication day (no dbt test)"),
+        ],
+        "mart_source_conflicts": [
+            in_set("fact_table", ["trade_flow", "arms_supplier_share", "membership_event", "treaty_event",
+                                  "arms_transfer", "indicator"], "Fact tables compared"),
+            in_set("differing_attribute", ["value_usd", "share_pct", "partner_rank", "date", "amount"],
+                   "What differs between the two facts"),
+            fact_ids("left_fact_id", compared_kinds),
+            fact_ids("right_fact_id", compared_kinds),
+            not_before("right_doc_id", "left_doc_id", "The two facts come from different documents, the lower doc_id "
+                       "on the left (no dbt test)", strictly=True),
+            unique_together(["left_fact_id", "right_fact_id", "differing_attribute"],
+                            "One row per pair of facts and attribute (no dbt test)"),
+        ],
+        "mart_trade_partners": [
+            fact_ids("fact_id", "TRD"),
+            in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
+            years("trade_year"),
+            years("previous_year"),
+            not_before("trade_year", "previous_year", "The previous stated year is earlier (no dbt test)", strictly=True),
+            between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
+            between("previous_value_usd", 0, None, "A stated trade value is positive (no dbt test)", strict_min=True),
+            between("partner_rank", 1, None, "Ranks start at 1"),
+        ],
+    }
+
+
+def _fingerprint(expectation: Expectation) -> str:
+    return type(expectation).__name__ + repr(sorted(expectation.configuration.kwargs.items()))
+
+
+def _columns(expectation: Expectation) -> set[str]:
+    kwargs = expectation.configuration.kwargs
+    return {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs} | set(kwargs.get("column_list") or [])
+
+
+Suites = dict[str, list[Expectation]]
+Problems = dict[str, list[str]]
+
+
+def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str]) -> tuple[Suites, Problems]:
+    """The suite of every mart that can be validated, and the problems that stop or weaken a validation:
+    a mart without a suite, a suite without a table, no row-count entry, a hand-written rule for a table
+    or column the contract no longer declares (such a rule is left out and reported instead)."""
+    declared = f"declared in {CONTRACTS}/*.yml"
+    domain = domain_rules()
+    problems: Problems = {}
+    for table in sorted(set(warehouse_tables) - set(contracts)):
+        problems.setdefault(table, []).append(f"no expectation suite: the table is not {declared}")
+    for table in sorted(set(contracts) - set(warehouse_tables)):
+        problems.setdefault(table, []).append(f"{declared} but missing from the warehouse's {SCHEMA} schema")
+    for table in sorted(set(contracts) - set(ROW_COUNTS)):
+        problems.setdefault(table, []).append("no row-count entry in quality.ROW_COUNTS")
+    for table in sorted((set(ROW_COUNTS) | set(domain)) - set(contracts)):
+        problems.setdefault(table, []).append(f"quality.py has rules for this table, which is not {declared}")
+    suites: Suites = {}
+    for table in sorted(set(contracts) & set(warehouse_tables) & set(ROW_COUNTS)):
+        contract = contracts[table]
+        known = set(contract.columns) | set(derived_checks(table))
+        rules = [*structure_rules(contract), *row_count_rules(table)]
+        for column in contract.columns:
+            rules += _convention_rules(column)
+        for rule in domain.get(table, []):
+            if _columns(rule) <= known:
+                rules.append(rule)
+            else:
+                missing = ", ".join(sorted(_columns(rule) - known))
+                problems.setdefault(table, []).append(
+                    f"quality.py rule {type(rule).__name__} names column(s) {missing}, which the contract no longer declares")
+        rules += [in_set(name, [False], description) for name, (_, description) in derived_checks(table).items()]
+        unique: dict[str, Expectation] = {}
+        for rule in rules:
+            unique.setdefault(_fingerprint(rule), rule)
+        suites[table] = list(unique.values())
+    return suites, problems
+
+
+# --- running ------------------------------------------------------------------------------------
+
+@contextmanager
+def _exclusive(gx_dir: Path) -> Iterator[None]:
+    """One run at a time per GX project: runs share the batch folder, the stores and the Data Docs."""
+    lock = gx_dir / LOCK
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _reset(gx_dir: Path) -> None:
+    """Remove what the previous run generated: definitions, batches, results and Data Docs."""
+    for path in [*(gx_dir / name for name in GENERATED), gx_dir / BATCHES, gx_dir / RESULTS, gx_dir / DOCS]:
+        shutil.rmtree(path, ignore_errors=True)
+    # GX's empty template for config variables: GX re-reads it on every store access (seconds per run)
+    (gx_dir / "uncommitted" / "config_variables.yml").unlink(missing_ok=True)
+
+
+def write_batches(database: Path, folder: Path, tables: Sequence[str]) -> tuple[list[str], str]:
+    """Read the marts from the DuckDB file (read-only) and write each, with its derived columns, as Parquet.
+    Returns every table of the marts schema (with a suite or not) and a name for the run: the file's build
+    id (from meta.build_info, or the build folder a candidate sits in)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        present = [name for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by table_name", [SCHEMA]
+        ).fetchall()]
+        for table in sorted(set(tables) & set(present)):
+            frame = with_derived_columns(table, connection.sql(f'select * from {SCHEMA}."{table}"').df())
+            frame.to_parquet(folder / f"{table}.parquet", index=False)
+        try:
+            row = connection.execute("select build_id from meta.build_info").fetchone()
+        except duckdb.Error:
+            row = None
+    return present, str(row[0]) if row else database.parent.name
+
+
+def _context(gx_dir: Path) -> FileDataContext:
+    """The file-backed GX project, with usage statistics, progress bars and GX's how-to buttons off."""
+    context = gx.get_context(mode="file", context_root_dir=str(gx_dir))
+    assert isinstance(context, FileDataContext)
+    variables = context.variables
+    sites = dict(variables.data_docs_sites or {})
+    site = dict(sites.get("local_site") or {})
+    progress = variables.progress_bars  # a ProgressBarsConfig when set in this process, a dict when read back
+    bars = progress.get("globally") if isinstance(progress, dict) else getattr(progress, "globally", True)
+    if variables.analytics_enabled is not False or bars is not False or site.get("show_how_to_buttons", True):
+        variables.analytics_enabled = False
+        variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        variables.data_docs_sites = {**sites, "local_site": {**site, "show_how_to_buttons": False}}
+        variables.save()
+    return context
+
+
+@contextmanager
+def _batch_source(context: FileDataContext, folder: Path) -> Iterator[PandasFilesystemDatasource]:
+    """The data source over the batch folder, for this run only. GX saves every data source into
+    great_expectations.yml, and this one names this machine's batch folder, so the file is put back as it
+    was once the run is over: the committed config stays machine-independent."""
+    config = Path(str(context.root_directory)) / "great_expectations.yml"
+    saved = config.read_bytes()
+    try:
+        yield context.data_sources.add_or_update_pandas_filesystem(name=SOURCE, base_directory=folder)
+    finally:
+        config.write_bytes(saved)
+
+
+def _checkpoint(context: FileDataContext, source: PandasFilesystemDatasource, contracts: Mapping[str, Contract],
+                suites: Suites) -> gx.Checkpoint:
+    definitions = []
+    for table, expectations in suites.items():
+        batch = source.add_parquet_asset(name=table).add_batch_definition_path(name=table, path=f"{table}.parquet")
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=table, expectations=expectations,
+            notes=f"{contracts[table].description}\n\nGenerated by src/security_ties/quality.py from the dbt contract "
+                  f"({CONTRACTS}/*.yml) and the rules written there; edit those, not this suite."))
+        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite)))
+    # Data Docs are built once after the run: UpdateDataDocsAction would rebuild the site for every mart.
+    return context.checkpoints.add(gx.Checkpoint(name=CHECKPOINT, validation_definitions=definitions,
+                                                 result_format="SUMMARY"))
+
+
+def run_checkpoint(project: Project, database: Path, *, gx_dir: Path | None = None) -> list[TableResult]:
+    """Validate every mart of the DuckDB file (opened read-only) with the `marts` checkpoint and build the
+    Data Docs. `gx_dir` defaults to the project's gx/ (tests pass a scratch one). One result per mart, sorted
+    by table; a mart without a suite or a suite without a table comes back as a failure."""
+    if not database.is_file():
+        raise FileNotFoundError(f"warehouse file {database} not found: run `security-ties build` first")
+    gx_dir = (gx_dir or project.root / GX_FOLDER).resolve()
+    contracts = load_contracts(project.root)
+    with _exclusive(gx_dir):
+        _reset(gx_dir)
+        present, run_name = write_batches(database, gx_dir / BATCHES, list(contracts))
+        suites, problems = plan(contracts, present)
+        context = _context(gx_dir)
+        with _batch_source(context, gx_dir / BATCHES) as source:
+            outcome = _checkpoint(context, source, contracts, suites).run(run_id=RunIdentifier(run_name=run_name))
+            context.build_data_docs()
+        by_table = {result.suite_name: result for result in outcome.run_results.values()}
+        results = []
+        for table in sorted(set(by_table) | set(problems)):
+            checked = by_table[table].results if table in by_table else []
+            failures = [describe(r) for r in checked if not r.success] + problems.get(table, [])
+            results.append(TableResult(table, not failures, sum(bool(r.success) for r in checked), len(failures), failures))
+        _add_plain_index(gx_dir / DOCS_INDEX, run_name, results)
     return results
 
 
-def data_docs_index(project: Project) -> Path:
-    return project.root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
-
-
-def summary_table(results: list[TableResult]) -> str:
-    width = max(len(r.table) for r in results)
-    lines = [f"{'table':{width}}  passed  failed  failing expectations"]
+def _add_plain_index(index: Path, run_name: str, results: Sequence[TableResult]) -> None:
+    """Put a plain-HTML list of the marts at the top of the Data Docs index. GX fills its own index tables
+    with JavaScript from CDNs, so offline they stay empty; this list does not need them."""
+    site = index.parent
+    rows = []
     for r in results:
-        lines.append(f"{r.table:{width}}  {r.passed:6}  {r.failed:6}  {'; '.join(r.failures)}")
+        pages = sorted(site.glob(f"validations/{r.table}/**/*.html"))
+        name = (f'<a href="{pages[0].relative_to(site).as_posix()}">{html.escape(r.table)}</a>' if pages
+                else html.escape(r.table))
+        rules = f'<a href="expectations/{r.table}.html">rules</a>' if (site / "expectations" / f"{r.table}.html").exists() else ""
+        failures = "".join(f"<li>{html.escape(f)}</li>" for f in r.failures)
+        rows.append(f"<tr><td>{name}</td><td>{'passed' if r.success else '<b>FAILED</b>'}</td><td>{r.passed}</td>"
+                    f"<td>{r.failed}</td><td>{rules}</td><td><ul>{failures}</ul></td></tr>")
     passed, failed = sum(r.passed for r in results), sum(r.failed for r in results)
-    lines.append(f"{len(results)} tables, {passed} expectations passed, {failed} failed")
+    section = (
+        f'<section id="marts-validated" style="margin:1em 3em"><h3>Marts validated in run {html.escape(run_name)}</h3>'
+        f"<p>{len(results)} marts, {passed} expectations passed, {failed} failed.</p>"
+        '<table class="table table-sm"><thead><tr><th>mart (validation result)</th><th>result</th><th>passed</th>'
+        f'<th>failed</th><th>suite</th><th>failed expectations</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        "</section>")
+    page = index.read_text(encoding="utf-8")
+    body = re.search(r"<body[^>]*>", page)
+    at = body.end() if body else 0
+    index.write_text(page[:at] + section + page[at:], encoding="utf-8")
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+def _show(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    if isinstance(value, (np.datetime64, pd.Timestamp, dt.datetime)):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _evidence(result: ExpectationValidationResult) -> str:
+    info = result.exception_info or {}
+    errors = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    messages = [e.get("exception_message") for e in errors if e.get("raised_exception")]
+    if messages:
+        return f"error: {messages[0]}"
+    outcome = result.result or {}
+    mismatched = (outcome.get("details") or {}).get("mismatched")
+    if mismatched:
+        return "; ".join(f"{k} columns {sorted(v)}" for k, v in mismatched.items() if v)
+    if outcome.get("unexpected_count"):
+        examples = ", ".join(_show(v) for v in (outcome.get("partial_unexpected_list") or [])[:3])
+        return f"{outcome['unexpected_count']} unexpected, e.g. {examples}"
+    if "observed_value" in outcome:
+        return f"observed {_show(outcome['observed_value'])}"
+    return "failed"
+
+
+def describe(result: ExpectationValidationResult) -> str:
+    """A failed expectation as one line: name(columns): rule [what was found]."""
+    config = result.expectation_config
+    if config is None:
+        return f"an expectation without configuration [{_evidence(result)}]"
+    kwargs = config.kwargs
+    if "column_A" in kwargs:
+        target = f"{kwargs['column_A']} {'>=' if kwargs.get('or_equal') else '>'} {kwargs['column_B']}"
+    else:
+        target = kwargs.get("column") or ", ".join(kwargs.get("column_list") or [])
+    name = f"{config.type}({target})" if target else config.type
+    rule = f": {config.description}" if config.description else ""
+    return f"{name}{rule} [{_evidence(result)}]"
+
+
+def summary_table(results: Sequence[TableResult]) -> str:
+    """Per mart: expectations passed and failed, then each failed expectation on its own line."""
+    width = max([len("table"), *(len(r.table) for r in results)])
+    lines = [f"{'table':<{width}}  {'passed':>6}  {'failed':>6}", "-" * (width + 16)]
+    for r in results:
+        lines.append(f"{r.table:<{width}}  {r.passed:>6}  {r.failed:>6}{'' if r.success else '  FAILED'}")
+        lines += [f"    - {failure}" for failure in r.failures]
+    passed, failed = sum(r.passed for r in results), sum(r.failed for r in results)
+    failing = sum(not r.success for r in results)
+    lines.append("-" * (width + 16))
+    lines.append(f"{len(results)} marts, {passed} expectations passed, {failed} failed"
+                 + (f" in {failing} mart(s)" if failing else "") + f"; Data Docs: {GX_FOLDER}/{DOCS_INDEX}")
     return "\n".join(lines)
 
 
-def audit(candidate: Path) -> dict[str, int]:
-    """Build step: run the checkpoint on the candidate file; any failing expectation blocks publishing."""
+def audit(candidate: Path, project: Project | None = None, *, gx_dir: Path | None = None) -> dict[str, int]:
+    """The build's audit step: run the checkpoint on the candidate file. Returns the expectation counts;
+    raises BuildError naming every failing mart and expectation, so nothing is published."""
     from security_ties.build import BuildError
 
-    project = Project.from_environment()
-    try:
-        results = run_checkpoint(project, candidate)
-    except QualityError as error:
-        raise BuildError(f"Great Expectations could not validate the build: {error}") from error
+    results = run_checkpoint(project or Project.from_environment(), candidate, gx_dir=gx_dir)
+    counts = {"passed": sum(r.passed for r in results), "failed": sum(r.failed for r in results)}
     failing = [r for r in results if not r.success]
     if failing:
-        listed = "\n".join(f"  - marts.{r.table}: {'; '.join(r.failures)}" for r in failing)
-        raise BuildError(f"Great Expectations checkpoint failed; the published warehouse was not changed:\n{listed}")
-    return {"passed": sum(r.passed for r in results), "failed": 0}
+        listed = "\n".join(f"  - marts.{r.table}: {failure}" for r in failing for failure in r.failures)
+        raise BuildError(f"Great Expectations: {counts['failed']} expectation(s) failed in {len(failing)} mart(s); "
+                         f"nothing was published:\n{listed}")
+    return counts
