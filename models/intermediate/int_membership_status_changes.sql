@@ -42,7 +42,7 @@ mapped as (
             when event_type in ('joined', 'founding_member', 'signed', 'ratified', 'rejoined', 'is_member') then 2
             else 1
         end as status_priority,
-        case when event_type like 'is\_%' escape '\' then 1 else 0 end as is_assertion
+        case when event_type like 'is!_%' escape '!' then 1 else 0 end as is_assertion
     from events
 ),
 

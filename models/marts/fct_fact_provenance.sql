@@ -37,7 +37,7 @@ final as (
         facts.fact_date_basis,
         facts.qualifier,
         facts.evidence,
-        length(facts.evidence) as evidence_length
+        cast(length(facts.evidence) as bigint) as evidence_length
     from facts
     inner join documents
         on facts.doc_id = documents.doc_id

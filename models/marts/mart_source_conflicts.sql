@@ -187,11 +187,11 @@ final as (
         left_side.differing_attribute,
         left_side.fact_id as left_fact_id,
         left_side.doc_id as left_doc_id,
-        coalesce(left_side.date_iso, cast(left_side.amount as {{ string_type }})) as left_value,
+        coalesce(left_side.date_iso, {{ double_to_string("left_side.amount") }}) as left_value,
         left_side.evidence as left_evidence,
         right_side.fact_id as right_fact_id,
         right_side.doc_id as right_doc_id,
-        coalesce(right_side.date_iso, cast(right_side.amount as {{ string_type }})) as right_value,
+        coalesce(right_side.date_iso, {{ double_to_string("right_side.amount") }}) as right_value,
         right_side.evidence as right_evidence
     from statements as left_side
     inner join statements as right_side
