@@ -6,7 +6,7 @@ CLI         := $(BIN)/security-ties
 PUBLISHED   := warehouse/security_ties.duckdb
 PYTHON_BASE ?= python3
 
-.PHONY: install build test lint docs dbt-docs gx-docs report superset browser clean
+.PHONY: install build test lint docs dbt-docs gx-docs report superset browser java spark clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON_BASE) -m venv $(VENV)
@@ -23,11 +23,13 @@ $(PUBLISHED): | $(INSTALLED)
 build: install
 	$(CLI) build
 
-## test: a fresh write-audit-publish build (every dbt test, unit test and expectation), then pytest and lint
+## test: a fresh write-audit-publish build (every dbt test, unit test and expectation), then pytest, lint and
+## the Spark build with its parity test (make spark)
 test: install browser superset
 	$(CLI) build
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not spark"
 	$(MAKE) lint
+	$(MAKE) spark
 
 lint: install
 	$(BIN)/sqlfluff lint models macros tests analyses
@@ -73,6 +75,27 @@ $(SUPERSET_BOOTSTRAPPED): $(SUPERSET_INSTALLED) superset/bootstrap.sh superset/s
 ## superset: Superset in .venv-superset, metadata in superset/var/, admin and the warehouse (read-only) registered;
 ## serve it on 127.0.0.1:8088 with superset/serve.sh
 superset: $(SUPERSET_BOOTSTRAPPED)
+
+# dbt-spark and pyspark get their own venv (they pin apart from the DuckDB stack), from requirements-spark.lock
+SPARK_VENV      := .venv-spark
+SPARK_INSTALLED := $(SPARK_VENV)/.installed
+
+$(SPARK_INSTALLED): requirements-spark.lock pyproject.toml
+	rm -rf $(SPARK_VENV)
+	$(PYTHON_BASE) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-spark.lock
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(SPARK_INSTALLED)
+
+## java: Debian's Java 17 runtime for PySpark 4 (installed only if no Java 17+ is on the PATH)
+java:
+	@if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then \
+		apt-get update && apt-get install -y openjdk-17-jre-headless; fi
+
+## spark: the same project on a local Spark session (dbt build --target spark: seeds, models, every data test and
+## unit test), then every mart and membership_as_of compared with a DuckDB build (pytests/test_spark_parity.py)
+spark: install java $(SPARK_INSTALLED)
+	$(SPARK_VENV)/bin/python -m pytest -m spark -rP pytests/test_spark_parity.py
 
 clean:
 	rm -rf target logs warehouse reports

@@ -15,6 +15,11 @@ from security_ties.project import Project
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "spark: needs .venv-spark (pyspark, dbt-spark) and Java 17; `make spark` runs these")
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project.from_environment(ROOT)

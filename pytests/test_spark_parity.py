@@ -51,7 +51,8 @@ def _tool(venv: str, name: str, hint: str) -> Path:
 
 @pytest.fixture(scope="module")
 def built() -> dict[str, float]:
-    """Both targets built from scratch: DuckDB (seeds and models) and Spark (seeds, models, the Spark tests)."""
+    """Both targets built from scratch: DuckDB (seeds and models; its tests run in `security-ties build`) and
+    Spark (seeds, models and every data and unit test)."""
     spark_dbt = Path(sys.executable).parent / "dbt"
     if not spark_dbt.exists():
         pytest.fail(f"{spark_dbt} not found: run this test with .venv-spark/bin/python (make spark)")
@@ -63,7 +64,8 @@ def built() -> dict[str, float]:
         "duckdb": _run_dbt(duckdb_dbt, "build", "--resource-type", "seed", "--resource-type", "model",
                            "--target-path", "target/parity-duckdb", "--log-path", "logs/parity-duckdb",
                            env={"SECURITY_TIES_DB": str(DUCKDB_SIDE)}),
-        "spark": _run_dbt(spark_dbt, "build", "--target", "spark", "--selector", "spark",
+        # every seed, model, data test and unit test on Spark
+        "spark": _run_dbt(spark_dbt, "build", "--target", "spark",
                           "--target-path", "target/spark", "--log-path", "logs/spark"),
     }
     return seconds
