@@ -68,6 +68,8 @@ def render(project: Project) -> str:
         result = coverage(project.corpus_dir, project.seeds_dir)
         lines += ["", f"extraction coverage: {len(result.mentions) - len(result.uncovered)}/{len(result.mentions)} "
                       f"mentions = {result.percent:.1f} %"]
+        lines += ["  per document:"] + [f"    {doc:14} {done:>5}/{total:<5}" for doc, (done, total) in result.by_document.items()]
+        lines += ["  per mention kind:"] + [f"    {kind:14} {done:>5}/{total:<5}" for kind, (done, total) in result.by_kind.items()]
     except EvidenceError as error:
         lines += ["", f"extraction coverage: not measured ({error})"]
     if not project.published_path.exists():
