@@ -190,7 +190,7 @@ claims as (
         doc_id,
         subject_code,
         topic,
-        attribute,
+        claim_attribute,
         claimed_value,
         evidence
     from {{ ref('stg_facts__claims') }}
@@ -198,7 +198,7 @@ claims as (
 
 claim_attributes as (
     select
-        attribute,
+        claim_attribute,
         conflict_kind
     from {{ ref('stg_vocabulary__claim_attributes') }}
 ),
@@ -206,8 +206,8 @@ claim_attributes as (
 claim_statements as (
     select
         'claims' as fact_table,
-        claims.subject_code || ' ' || claims.topic || ' ' || claims.attribute as compared_thing,
-        claims.attribute as differing_attribute,
+        claims.subject_code || ' ' || claims.topic || ' ' || claims.claim_attribute as compared_thing,
+        claims.claim_attribute as differing_attribute,
         claims.claim_id as fact_id,
         claims.doc_id,
         cast(null as double) as amount,
@@ -257,7 +257,7 @@ statement_conflicts as (
             and left_side.differing_attribute = right_side.differing_attribute
             and left_side.doc_id < right_side.doc_id
     left join claim_attributes
-        on left_side.differing_attribute = claim_attributes.attribute and left_side.fact_table = 'claims'
+        on left_side.differing_attribute = claim_attributes.claim_attribute and left_side.fact_table = 'claims'
     where
         left_side.amount <> right_side.amount
         or left_side.date_latest < right_side.date_earliest
@@ -325,7 +325,7 @@ changes_in_force_at_assertion as (
         on
             status_assertions.country_iso3 = dated_changes.country_iso3
             and status_assertions.org_code = dated_changes.org_code
-            and dated_changes.event_date_latest < status_assertions.asserted_on
+            and status_assertions.asserted_on > dated_changes.event_date_latest
     where not exists (
         select 1 from dated_changes as later_change
         where

@@ -373,7 +373,7 @@ def domain_rules() -> dict[str, list[Expectation]]:
     any_fact = "|".join(sorted(prefix.values()))  # mart_source_conflicts may pair facts of any fact table
     fact_tables = [row["fact_table"] for row in read_vocabulary("fact_tables")]
     conflict_kinds = [row["conflict_kind"] for row in read_vocabulary("conflict_kinds")]
-    claim_attributes = [row["attribute"] for row in read_vocabulary("claim_attributes")]
+    claim_attributes = [row["claim_attribute"] for row in read_vocabulary("claim_attributes")]
     return {
         "dim_country": [
             gxe.ExpectColumnValuesToMatchRegex(

@@ -10,7 +10,7 @@ final as (
         upper(trim(subject_code)) as subject_code,
         lower(trim(subject_kind)) as subject_kind,
         lower(trim(topic)) as topic,
-        lower(trim(attribute)) as attribute,
+        lower(trim(claim_attribute)) as claim_attribute,
         lower(trim(claimed_value)) as claimed_value,
         nullif(trim(about_fact_id), '') as about_fact_id,
         evidence,

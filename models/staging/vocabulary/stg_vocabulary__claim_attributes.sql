@@ -5,7 +5,7 @@ with source_rows as (
 
 final as (
     select
-        lower(trim(attribute)) as attribute,
+        lower(trim(claim_attribute)) as claim_attribute,
         lower(trim(conflict_kind)) as conflict_kind,
         description
     from source_rows
