@@ -34,6 +34,7 @@ How a run works:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import fcntl
 import html
@@ -105,7 +106,7 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "mart_arms_supplier_shift": (1, None),
     "mart_trade_partners": (1, None),
     # may rightly be empty
-    "mart_source_conflicts": (0, None),  # the texts need not contradict each other
+    "mart_source_conflicts": (0, None),  # a corpus need not disagree; pytests/test_conflicts.py checks the real rows
     "mart_membership_on_publication_dates": (0, None),
 })
 
@@ -116,12 +117,38 @@ STATUSES = ("member", "partner", "observer", "suspended", "participation_frozen"
 LEGAL_BASES = ("legal_act", "political_declaration", "status_assertion")
 FIRST_YEAR, LAST_YEAR = 1991, 2030  # the calendar dim_date spans; every dated fact falls inside it
 FIRST_DAY, LAST_DAY = dt.datetime(FIRST_YEAR, 1, 1), dt.datetime(LAST_YEAR, 12, 31)
-# The kind prefix of each fact table's ids (TRD-001-01: trade fact 01 of doc_001).
-FACT_ID_PREFIXES: Mapping[str, str] = MappingProxyType({
-    "fct_trade_flow": "TRD", "mart_trade_partners": "TRD", "fct_arms_transfer": "ARM",
-    "fct_arms_supplier_share": "SHR", "fct_membership_event": "MEM", "fct_treaty_event": "TRE",
-    "fct_event": "EVT", "fct_indicator": "IND",
-})
+# Vocabulary seeds (one home per coded list) live in the dbt project beside this package's source; GX reads the
+# same CSV files dbt seeds, so a new fact table or conflict kind is one row there and nothing here.
+VOCABULARY = Path("seeds") / "vocabulary"
+# Marts that repeat the fact ids of another mart's fact table (the fact_tables vocabulary names one mart per table).
+MARTS_REPEATING_FACT_IDS: Mapping[str, str] = MappingProxyType({"mart_trade_partners": "trade_figures"})
+# What differs in a value or date conflict; status and claim attributes come from the vocabularies.
+COMPARED_ATTRIBUTES = ("value_usd", "share_pct", "partner_rank", "date", "amount", "status")
+
+
+def read_vocabulary(name: str, root: Path | None = None) -> list[dict[str, str]]:
+    """The rows of seeds/vocabulary/<name>.csv of the project at `root` (default: the project this package is in)."""
+    path = (root or Path(__file__).resolve().parents[2]) / VOCABULARY / f"{name}.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: vocabulary seed {name!r} is missing; the Great Expectations rules read it, "
+                                "restore it from git")
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def fact_id_prefixes(root: Path | None = None) -> dict[str, str]:
+    """Fact table -> the prefix of its ids (trade_figures -> TRD), from the fact_tables vocabulary."""
+    return {row["fact_table"]: row["fact_id_prefix"] for row in read_vocabulary("fact_tables", root)
+            if row["fact_id_prefix"]}
+
+
+def fact_id_marts(root: Path | None = None) -> dict[str, str]:
+    """Mart -> the id prefix of the facts it holds one row per (fct_trade_flow -> TRD), from the fact_tables
+    vocabulary plus the marts that repeat another table's ids."""
+    prefixes = fact_id_prefixes(root)
+    marts = {row["fact_mart"]: prefixes[row["fact_table"]] for row in read_vocabulary("fact_tables", root)
+             if row["fact_mart"] and row["fact_table"] in prefixes}
+    return {**marts, **{mart: prefixes[table] for mart, table in MARTS_REPEATING_FACT_IDS.items()}}
 
 
 @dataclass(frozen=True)
@@ -293,7 +320,7 @@ def derived_checks(table: str) -> dict[str, tuple[DerivedCheck, str]]:
             overlaps_previous_spell,
             ("Derived check: no two spells of one country in one organisation overlap (each spell starts after "
              "the previous one ended; an open spell is the last one)"))
-    if table in FACT_ID_PREFIXES:
+    if table in fact_id_marts():
         checks["fact_id_names_another_document"] = (
             fact_id_names_another_document,
             "Derived check: the document number in fact_id is the fact's own doc_id (no dbt test)")
@@ -342,7 +369,11 @@ def row_count_rules(table: str) -> list[Expectation]:
 def domain_rules() -> dict[str, list[Expectation]]:
     """The business rules of each mart, written out by hand. A rule without "(no dbt test)" restates a
     dbt test; it is kept because the Data Docs show it to a business reader as a plain rule."""
-    compared_kinds = "TRD|ARM|SHR|MEM|TRE|IND"  # the fact kinds mart_source_conflicts compares
+    prefix = fact_id_prefixes()
+    any_fact = "|".join(sorted(prefix.values()))  # mart_source_conflicts may pair facts of any fact table
+    fact_tables = [row["fact_table"] for row in read_vocabulary("fact_tables")]
+    conflict_kinds = [row["conflict_kind"] for row in read_vocabulary("conflict_kinds")]
+    claim_attributes = [row["claim_attribute"] for row in read_vocabulary("claim_attributes")]
     return {
         "dim_country": [
             gxe.ExpectColumnValuesToMatchRegex(
@@ -389,7 +420,7 @@ def domain_rules() -> dict[str, list[Expectation]]:
             between("deal_count", 1, None, "Named in at least one deal (no dbt test)"),
         ],
         "fct_arms_supplier_share": [
-            fact_ids("fact_id", "SHR"),
+            fact_ids("fact_id", prefix["arms_supplier_shares"]),
             matches("measure", r"^share_of_[a-z_]+$", "Measures read share_of_<what> (no dbt test)"),
             years("period_start_year"),
             years("period_end_year"),
@@ -397,7 +428,7 @@ def domain_rules() -> dict[str, list[Expectation]]:
             not_before("share_pct_upper", "share_pct", "A range's upper bound is not below its lower (no dbt test)"),
         ],
         "fct_arms_transfer": [
-            fact_ids("fact_id", "ARM"),
+            fact_ids("fact_id", prefix["arms_transfers"]),
             in_set("status", ["discussed", "announced", "ordered", "signed", "delivered", "cancelled", "not_delivered"],
                    "Stages of an arms deal"),
             matches("deal_key", r"^[a-z]{3}_[a-z]{3}_[a-z0-9_]+$", "Deal keys read supplier_recipient_system (no dbt test)"),
@@ -407,7 +438,7 @@ def domain_rules() -> dict[str, list[Expectation]]:
             not_before("status_date_latest", "status_date_earliest", "A date's last possible day is not before its first"),
         ],
         "fct_event": [
-            fact_ids("fact_id", "EVT"),
+            fact_ids("fact_id", prefix["events"]),
             in_set("event_type", ["attack", "war", "incursion", "offensive", "ceasefire", "summit", "meeting", "exercise",
                                   "freeze", "recall", "deployment", "withdrawal", "statement", "agreement", "election",
                                   "protest", "visit", "mission", "vote", "other"], "Kinds of event"),
@@ -419,21 +450,19 @@ def domain_rules() -> dict[str, list[Expectation]]:
             between("area_km2", 0, None, "An area is positive", strict_min=True),
         ],
         "fct_event_actor": [
-            fact_ids("fact_id", "EVT"),
+            fact_ids("fact_id", prefix["events"]),
             matches("actor_code", r"^[A-Z][A-Z0-9_]*$", "Actors are ISO3 or organisation codes (no dbt test)"),
             in_set("actor_kind", ["country", "organization"], "An actor is a country or an organisation"),
             in_set("actor_role", ["initiator", "target", "participant", "host", "mediator", "absent"], "Actor roles"),
         ],
         "fct_fact_provenance": [
-            in_set("fact_table", ["trade_figures", "arms_transfers", "arms_supplier_shares", "membership_events",
-                                  "treaties", "treaty_parties", "treaty_events", "events", "indicators"],
-                   "The fact seeds"),
+            in_set("fact_table", fact_tables, "The fact seeds (vocabulary fact_tables)"),
             between("evidence_length", 1, 200, "Quotes are 1 to 200 characters long"),
             between("doc_published_on", FIRST_DAY, LAST_DAY, "Published within the calendar (no dbt test)"),
             not_before("fact_date_latest", "fact_date_earliest", "A date's last possible day is not before its first"),
         ],
         "fct_indicator": [
-            fact_ids("fact_id", "IND"),
+            fact_ids("fact_id", prefix["indicators"]),
             in_set("subject_kind", ["country", "organization"], "A subject is a country or an organisation"),
             matches("indicator", SNAKE_CASE, "Indicator names are snake_case (no dbt test)"),
             in_set("unit", ["usd", "pct", "persons", "km2", "count", "years", "months", "days", "km"], "Units"),
@@ -442,7 +471,7 @@ def domain_rules() -> dict[str, list[Expectation]]:
             years("ref_year"),
         ],
         "fct_membership_event": [
-            fact_ids("fact_id", "MEM"),
+            fact_ids("fact_id", prefix["membership_events"]),
             in_set("event_type", ["joined", "founding_member", "signed", "ratified", "left", "withdrew", "did_not_renew",
                                   "suspended", "frozen_participation", "rejoined", "observer", "partnership_started",
                                   "partnership_ended", "applied", "threatened_withdrawal", "is_member", "is_partner",
@@ -456,11 +485,11 @@ def domain_rules() -> dict[str, list[Expectation]]:
             in_set("legal_basis", LEGAL_BASES, "What the spell rests on"),
             not_before("valid_to", "valid_from", "A spell ends on or after it starts"),
             not_before("valid_from_latest", "valid_from", "The uncertain start of a spell ends on or after it begins"),
-            fact_ids("started_by_fact_id", "MEM"),
+            fact_ids("started_by_fact_id", prefix["membership_events"]),
             between("supporting_fact_count", 1, None, "Every spell rests on at least one fact (no dbt test)"),
         ],
         "fct_trade_flow": [
-            fact_ids("fact_id", "TRD"),
+            fact_ids("fact_id", prefix["trade_figures"]),
             in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
             years("trade_year"),
             between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
@@ -468,7 +497,7 @@ def domain_rules() -> dict[str, list[Expectation]]:
             between("partner_rank", 1, None, "Ranks start at 1"),
         ],
         "fct_treaty_event": [
-            fact_ids("fact_id", "TRE"),
+            fact_ids("fact_id", prefix["treaty_events"]),
             matches("treaty_id", SNAKE_CASE, "Treaty ids are snake_case (no dbt test)"),
             in_set("event_type", ["negotiated", "initialed", "signed", "ratified", "in_force", "extended", "expires",
                                   "suspended", "denounced", "violated", "invoked", "not_invoked"], "Treaty lifecycle steps"),
@@ -495,19 +524,26 @@ def domain_rules() -> dict[str, list[Expectation]]:
             not_before("valid_to", "published_on", "The spell had not ended before the publication day (no dbt test)"),
         ],
         "mart_source_conflicts": [
-            in_set("fact_table", ["trade_flow", "arms_supplier_share", "membership_event", "treaty_event",
-                                  "arms_transfer", "indicator"], "Fact tables compared"),
-            in_set("differing_attribute", ["value_usd", "share_pct", "partner_rank", "date", "amount"],
-                   "What differs between the two facts"),
-            fact_ids("left_fact_id", compared_kinds),
-            fact_ids("right_fact_id", compared_kinds),
+            in_set("conflict_kind", conflict_kinds, "Kinds of disagreement (vocabulary conflict_kinds)"),
+            in_set("fact_table", fact_tables, "Fact tables compared (vocabulary fact_tables)"),
+            in_set("differing_attribute", [*COMPARED_ATTRIBUTES, *claim_attributes],
+                   "What differs between the two facts: a value, a date, a status or a claim attribute "
+                   "(vocabulary claim_attributes)"),
+            fact_ids("left_fact_id", any_fact),
+            fact_ids("right_fact_id", any_fact),
             not_before("right_doc_id", "left_doc_id", "The two facts come from different documents, the lower doc_id "
                        "on the left (no dbt test)", strictly=True),
             unique_together(["left_fact_id", "right_fact_id", "differing_attribute"],
                             "One row per pair of facts and attribute (no dbt test)"),
+            matches("resolution", r"^(?:uses .+: .+|unresolved: .+)$",
+                    "Every conflict says which reading the warehouse uses and why, or that it is unresolved "
+                    "(no dbt test)"),
+            gxe.ExpectColumnValuesToMatchRegex(
+                column="resolution", regex=r"^uses ", row_condition=Column("is_resolved") == True,
+                description="A resolved conflict names the reading used (no dbt test)"),
         ],
         "mart_trade_partners": [
-            fact_ids("fact_id", "TRD"),
+            fact_ids("fact_id", prefix["trade_figures"]),
             in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
             years("trade_year"),
             years("previous_year"),
