@@ -352,18 +352,18 @@ def row_count_rules(table: str) -> list[Expectation]:
 
 def spell_rules(statuses: Sequence[str]) -> list[Expectation]:
     """The rules every table of membership spells shares (fct_membership_spell and its per-knowledge form)."""
-    attested = Column("start_basis") == "first_attested"
+    attested, not_attested = Column("start_basis") == "first_attested", Column("start_basis") != "first_attested"
     return [
         in_set("status", statuses, "Membership statuses (seeds/vocabulary/membership_event_types.csv)"),
         in_set("start_basis", START_BASES, "How a spell's start is known"),
         in_set("legal_basis", LEGAL_BASES, "What the spell rests on"),
         gxe.ExpectColumnValuesToBeNull(column="valid_from", row_condition=attested,
                                        description="An attested-only spell has no start day"),
-        gxe.ExpectColumnValuesToNotBeNull(column="valid_from", row_condition=attested == False,  # noqa: E712
+        gxe.ExpectColumnValuesToNotBeNull(column="valid_from", row_condition=not_attested,
                                           description="A stated or derived spell has a start day"),
         gxe.ExpectColumnValuesToNotBeNull(column="first_attested_on", row_condition=attested,
                                           description="An attested-only spell has its first attestation day"),
-        gxe.ExpectColumnValuesToBeNull(column="first_attested_on", row_condition=attested == False,  # noqa: E712
+        gxe.ExpectColumnValuesToBeNull(column="first_attested_on", row_condition=not_attested,
                                        description="Only an attested-only spell has a first attestation day"),
         not_before("valid_to", "valid_from", "A spell ends on or after it starts"),
         not_before("valid_to", "first_attested_on", "An attested spell ends on or after its first attestation"),
