@@ -88,6 +88,7 @@ FAULTS = (
     Fault("date_outside_calendar", "dim_document", "expect_column_values_to_be_between(published_on)", (
         """insert into marts.dim_document by name
            select 'doc_005' as doc_id, '005_0123456789abcdef.txt' as file_name, date '1985-06-01' as published_on,
+                  date '1985-06-01' as published_on_latest, date '1985-06-01' as known_from,
                   'day' as published_on_precision, repeat('0', 64) as sha256""",
     )),
     Fault("empty_fact_mart", "fct_arms_transfer", "expect_table_row_count_to_be_between", (

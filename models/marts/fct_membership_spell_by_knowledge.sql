@@ -2,7 +2,7 @@
 -- becomes known), computed from that cut-off's documents only. marts.membership_as_of(valid_on, known_on) reads
 -- the set whose [knowledge_from, knowledge_to] holds known_on.
 select
-    knowledge_from || ':' || spell_id as knowledge_spell_id,
+    cast(knowledge_from as {{ dbt.type_string() }}) || ':' || spell_id as knowledge_spell_id,
     knowledge_from,
     knowledge_to,
     spell_id,
