@@ -93,30 +93,32 @@ def _no_rows(figure: go.Figure, source: str, subplots: int = 0) -> None:
 def spell_chart(spells: pd.DataFrame) -> Chart:
     """Gantt chart: one lane per country × organisation, one bar per spell, coloured by status. A spell whose
     start is only attested ("is a member" in a text, no dated start) is drawn faded and hatched from a
-    "known from" marker at its first attestation, never as a start; a spell derived from an organisation's
-    succession says so on hover."""
+    "known from" marker at its first attestation, never as a start; a spell carried over by an organisation's
+    succession (NACC -> EAPC) is dotted."""
     figure = go.Figure()
     lanes = list(dict.fromkeys(spells["lane"]))
     statuses = [s for s in STATUS_COLOURS if s in set(spells["status"])]
     for status in statuses + sorted(set(spells["status"]) - set(statuses)):
         colour = STATUS_COLOURS.get(status, "#444")
-        for attested in (False, True):
-            rows = spells[(spells["status"] == status) & ((spells["start_basis"] == ATTESTED) == attested)]
+        for basis, label, marker in (
+            ("stated_event", "", {"color": colour}),
+            ("succession", " (carried over by a succession)",
+             {"color": colour, "pattern": {"shape": ".", "fgcolor": "#ffffff", "size": 5, "solidity": 0.25}}),
+            (ATTESTED, " (attested only: start not stated)",
+             {"color": colour, "opacity": 0.45, "line": {"color": colour, "width": 1},
+              "pattern": {"shape": "/", "fgcolor": "#ffffff", "size": 6, "solidity": 0.35}}),
+        ):
+            rows = spells[(spells["status"] == status) & (spells["start_basis"] == basis)]
             if rows.empty:
                 continue
             start = pd.to_datetime(rows["drawn_from"])
             end = pd.to_datetime(rows["valid_to"]) + pd.Timedelta(days=1)
             until = [("open" if is_open else str(to)) for to, is_open in zip(rows["valid_to"], rows["is_open"])]
-            since = [("known from " if basis == ATTESTED else "from " if basis == "stated_event" else
-                      "succession on ") + str(day) for day, basis in zip(rows["drawn_from"], rows["start_basis"])]
-            marker = ({"color": colour, "opacity": 0.45, "line": {"color": colour, "width": 1},
-                       "pattern": {"shape": "/", "fgcolor": "#ffffff", "size": 6, "solidity": 0.35}}
-                      if attested else {"color": colour})
+            since = {"stated_event": "from ", "succession": "by succession from ", ATTESTED: "known from "}[basis]
             figure.add_bar(
-                name=status.replace("_", " ") + (" (attested only: start not stated)" if attested else ""),
-                legendgroup=status, orientation="h", y=rows["lane"], base=start,
-                x=(end - start).dt.total_seconds() * 1000, marker=marker,
-                customdata=list(zip(rows["org_name"], since, until)),
+                name=status.replace("_", " ") + label, legendgroup=status, orientation="h", y=rows["lane"],
+                base=start, x=(end - start).dt.total_seconds() * 1000, marker=marker,
+                customdata=list(zip(rows["org_name"], since + rows["drawn_from"].astype(str), until)),
                 hovertemplate="%{y}<br>%{customdata[0]}<br><b>" + status + "</b> %{customdata[1]} → %{customdata[2]}"
                               "<extra></extra>",
             )
