@@ -57,12 +57,12 @@ FAULTS = (
         """insert into marts.fct_membership_spell by name
            select * from (values
              ('ATA:UN:2000-01-01', 'ATA', 'UN', 'member', date '2000-01-01', date '2000-01-01', 'day',
-              date '2010-12-31', 'day', 'legal_act', 'MEM-001-98', 1, false, false),
+              date '2010-12-31', 'day', 'legal_act', 'MEM-001-98', 1, 'stated_event', false),
              ('ATA:UN:2005-01-01', 'ATA', 'UN', 'former', date '2005-01-01', date '2005-01-01', 'day',
-              null, null, 'legal_act', 'MEM-001-99', 1, false, true)
+              null, null, 'legal_act', 'MEM-001-99', 1, 'stated_event', true)
            ) as spells(spell_id, country_iso3, org_code, status, valid_from, valid_from_latest, valid_from_precision,
                        valid_to, valid_to_precision, legal_basis, started_by_fact_id, supporting_fact_count,
-                       starts_with_assertion_only, is_open)""",
+                       start_basis, is_open)""",
     )),
     Fault("unknown_code", "fct_trade_flow", "expect_column_values_to_be_in_set(flow)", (
         """insert into marts.fct_trade_flow by name
@@ -88,6 +88,7 @@ FAULTS = (
     Fault("date_outside_calendar", "dim_document", "expect_column_values_to_be_between(published_on)", (
         """insert into marts.dim_document by name
            select 'doc_005' as doc_id, '005_0123456789abcdef.txt' as file_name, date '1985-06-01' as published_on,
+                  date '1985-06-01' as published_on_latest, date '1985-06-01' as known_from,
                   'day' as published_on_precision, repeat('0', 64) as sha256""",
     )),
     Fault("empty_fact_mart", "fct_arms_transfer", "expect_table_row_count_to_be_between", (

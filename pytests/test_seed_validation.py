@@ -75,7 +75,7 @@ def test_date_shape_disagreeing_with_precision_is_named(broken_project: Path) ->
 def test_wrong_column_count_is_named(broken_project: Path) -> None:
     organizations = broken_project / "seeds" / "reference" / "organizations.csv"
     append_line(organizations, b"XYZ,Too Few Columns")
-    assert "organizations.csv line 22: 2 fields, the header has 9" in problems_for(broken_project / "seeds")
+    assert "organizations.csv line 22: 2 fields, the header has 10" in problems_for(broken_project / "seeds")
 
 
 def test_non_utf8_bytes_are_named(broken_project: Path) -> None:

@@ -32,8 +32,12 @@ BOOTSTRAPPED = ROOT / "superset" / "var"
 ADMIN = (os.environ.get("SUPERSET_ADMIN_USER", "admin"), os.environ.get("SUPERSET_ADMIN_PASSWORD", "admin"))
 START_TIMEOUT = 180.0
 
+# An attested-only spell (no stated start) is its own series, "<status> (attested only, known from)", drawn from
+# its first attestation: Superset's Gantt cannot hatch a bar, so it gets its own colour and legend entry.
 SPELLS_SQL = (
-    "select coalesce(c.country_name, s.country_iso3) || ' · ' || s.org_code as lane, s.status, s.valid_from, "
+    "select coalesce(c.country_name, s.country_iso3) || ' · ' || s.org_code as lane, "
+    "s.status || case when s.start_basis = 'first_attested' then ' (attested only, known from)' else '' end "
+    "as status, coalesce(s.valid_from, s.first_attested_on) as valid_from, "
     "coalesce(s.valid_to, date '2025-12-31') as valid_to "
     "from marts.fct_membership_spell as s left join marts.dim_country as c on c.iso3 = s.country_iso3"
 )

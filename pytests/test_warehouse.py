@@ -51,7 +51,7 @@ def test_membership_as_of_macro_returns_exactly_the_spells_in_force(connection, 
     ).fetchall()
     direct = connection.execute(
         "select spell_id from marts.fct_membership_spell "
-        "where valid_from <= ? and (valid_to is null or valid_to >= ?) order by spell_id",
+        "where coalesce(valid_from, first_attested_on) <= ? and (valid_to is null or valid_to >= ?) order by spell_id",
         [day, day],
     ).fetchall()
     assert from_macro == direct

@@ -61,6 +61,7 @@ from great_expectations.datasource.fluent import PandasFilesystemDatasource
 from great_expectations.expectations import Expectation
 from great_expectations.expectations.row_conditions import Column
 
+from security_ties import vocabulary
 from security_ties.project import Project
 
 SCHEMA = "marts"
@@ -100,6 +101,7 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "fct_indicator": (1, None),
     "fct_membership_event": (1, None),
     "fct_membership_spell": (1, None),
+    "fct_membership_spell_by_knowledge": (1, None),
     "fct_trade_flow": (1, None),
     "fct_treaty_event": (1, None),
     "mart_alignment_timeline": (1, None),
@@ -113,40 +115,36 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
 QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least", "up_to", "range")
 PRECISIONS = ("day", "month", "year")
 DATE_BASES = ("stated", "relative_to_publication", "inferred_from_context", "publication_date")
-STATUSES = ("member", "partner", "observer", "suspended", "participation_frozen", "former")
+# Membership event types and statuses come from seeds/vocabulary/membership_event_types.csv (vocabulary.py).
+PROJECT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"  # the seeds of the checkout this package runs from
+START_BASES = ("stated_event", "succession", "first_attested")  # how a membership spell's start is known
+TIMELINE_STATES = ("not_stated_yet", "no_record")  # mart_alignment_timeline's states besides the statuses
 LEGAL_BASES = ("legal_act", "political_declaration", "status_assertion")
 FIRST_YEAR, LAST_YEAR = 1991, 2030  # the calendar dim_date spans; every dated fact falls inside it
 FIRST_DAY, LAST_DAY = dt.datetime(FIRST_YEAR, 1, 1), dt.datetime(LAST_YEAR, 12, 31)
-# Vocabulary seeds (one home per coded list) live in the dbt project beside this package's source; GX reads the
-# same CSV files dbt seeds, so a new fact table or conflict kind is one row there and nothing here.
-VOCABULARY = Path("seeds") / "vocabulary"
 # Marts that repeat the fact ids of another mart's fact table (the fact_tables vocabulary names one mart per table).
 MARTS_REPEATING_FACT_IDS: Mapping[str, str] = MappingProxyType({"mart_trade_partners": "trade_figures"})
 # What differs in a value or date conflict; status and claim attributes come from the vocabularies.
 COMPARED_ATTRIBUTES = ("value_usd", "share_pct", "partner_rank", "date", "amount", "status")
 
 
-def read_vocabulary(name: str, root: Path | None = None) -> list[dict[str, str]]:
-    """The rows of seeds/vocabulary/<name>.csv of the project at `root` (default: the project this package is in)."""
-    path = (root or Path(__file__).resolve().parents[2]) / VOCABULARY / f"{name}.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: vocabulary seed {name!r} is missing; the Great Expectations rules read it, "
-                                "restore it from git")
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def read_vocabulary(name: str, seeds_dir: Path = PROJECT_SEEDS) -> list[dict[str, str]]:
+    """The rows of one vocabulary seed: GX reads the same CSV files dbt seeds, so a new fact table or conflict
+    kind is one row there and nothing here."""
+    return vocabulary.rows(seeds_dir, name)
 
 
-def fact_id_prefixes(root: Path | None = None) -> dict[str, str]:
+def fact_id_prefixes(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, str]:
     """Fact table -> the prefix of its ids (trade_figures -> TRD), from the fact_tables vocabulary."""
-    return {row["fact_table"]: row["fact_id_prefix"] for row in read_vocabulary("fact_tables", root)
+    return {row["fact_table"]: row["fact_id_prefix"] for row in read_vocabulary("fact_tables", seeds_dir)
             if row["fact_id_prefix"]}
 
 
-def fact_id_marts(root: Path | None = None) -> dict[str, str]:
+def fact_id_marts(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, str]:
     """Mart -> the id prefix of the facts it holds one row per (fct_trade_flow -> TRD), from the fact_tables
     vocabulary plus the marts that repeat another table's ids."""
-    prefixes = fact_id_prefixes(root)
-    marts = {row["fact_mart"]: prefixes[row["fact_table"]] for row in read_vocabulary("fact_tables", root)
+    prefixes = fact_id_prefixes(seeds_dir)
+    marts = {row["fact_mart"]: prefixes[row["fact_table"]] for row in read_vocabulary("fact_tables", seeds_dir)
              if row["fact_mart"] and row["fact_table"] in prefixes}
     return {**marts, **{mart: prefixes[table] for mart, table in MARTS_REPEATING_FACT_IDS.items()}}
 
@@ -292,12 +290,18 @@ def _convention_rules(column: str) -> list[Expectation]:
 
 def overlaps_previous_spell(spells: pd.DataFrame) -> pd.Series:
     """True where a spell starts on or before the end of the previous spell of the same country and
-    organisation (sorted by valid_from); an open previous spell (valid_to null) overlaps anything after it."""
-    ordered = spells.sort_values(["country_iso3", "org_code", "valid_from"])
-    groups = ordered.groupby(["country_iso3", "org_code"], sort=False)
+    organisation (and knowledge cut-off, where the table has one), sorted by start; an open previous spell
+    (valid_to null) overlaps anything after it. A spell starts at valid_from or, when only attested, at
+    first_attested_on."""
+    keys = [key for key in ("knowledge_from", "country_iso3", "org_code") if key in spells.columns]
+    start = spells["valid_from"]
+    if "first_attested_on" in spells.columns:
+        start = start.fillna(spells["first_attested_on"])
+    ordered = spells.assign(_start=start).sort_values([*keys, "_start"])
+    groups = ordered.groupby(keys, sort=False)
     previous_end = groups["valid_to"].shift(1)
     has_previous = groups.cumcount() > 0
-    overlaps = has_previous & (previous_end.isna() | (previous_end >= ordered["valid_from"]))
+    overlaps = has_previous & (previous_end.isna() | (previous_end >= ordered["_start"]))
     return overlaps.reindex(spells.index).astype(bool)
 
 
@@ -315,7 +319,7 @@ def derived_checks(table: str) -> dict[str, tuple[DerivedCheck, str]]:
     """The derived columns added to a mart's batch: name -> (function, description). Each flags a problem
     (True), and the suite expects it False on every row."""
     checks: dict[str, tuple[DerivedCheck, str]] = {}
-    if table == "fct_membership_spell":
+    if table in ("fct_membership_spell", "fct_membership_spell_by_knowledge"):
         checks["overlaps_previous_spell"] = (
             overlaps_previous_spell,
             ("Derived check: no two spells of one country in one organisation overlap (each spell starts after "
@@ -366,14 +370,43 @@ def row_count_rules(table: str) -> list[Expectation]:
     return [gxe.ExpectTableRowCountToBeBetween(min_value=low, max_value=high, description=f"Rows: {bounds} (no dbt test)")]
 
 
-def domain_rules() -> dict[str, list[Expectation]]:
+def spell_rules(statuses: Sequence[str]) -> list[Expectation]:
+    """The rules every table of membership spells shares (fct_membership_spell and its per-knowledge form)."""
+    attested, not_attested = Column("start_basis") == "first_attested", Column("start_basis") != "first_attested"
+    return [
+        in_set("status", statuses, "Membership statuses (seeds/vocabulary/membership_event_types.csv)"),
+        in_set("start_basis", START_BASES, "How a spell's start is known"),
+        in_set("legal_basis", LEGAL_BASES, "What the spell rests on"),
+        gxe.ExpectColumnValuesToBeNull(column="valid_from", row_condition=attested,
+                                       description="An attested-only spell has no start day"),
+        gxe.ExpectColumnValuesToNotBeNull(column="valid_from", row_condition=not_attested,
+                                          description="A stated or derived spell has a start day"),
+        gxe.ExpectColumnValuesToNotBeNull(column="first_attested_on", row_condition=attested,
+                                          description="An attested-only spell has its first attestation day"),
+        gxe.ExpectColumnValuesToBeNull(column="first_attested_on", row_condition=not_attested,
+                                       description="Only an attested-only spell has a first attestation day"),
+        not_before("valid_to", "valid_from", "A spell ends on or after it starts"),
+        not_before("valid_to", "first_attested_on", "An attested spell ends on or after its first attestation"),
+        not_before("valid_from_latest", "valid_from", "The uncertain start of a spell ends on or after it begins"),
+        not_before("first_attested_latest", "first_attested_on",
+                   "An attestation's last possible day is not before its first (no dbt test)"),
+        fact_ids("started_by_fact_id", "MEM"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="supporting_fact_count", min_value=1, row_condition=Column("start_basis") != "succession",
+            description="Every spell not derived from a succession rests on at least one fact (no dbt test)"),
+    ]
+
+
+def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]]:
     """The business rules of each mart, written out by hand. A rule without "(no dbt test)" restates a
-    dbt test; it is kept because the Data Docs show it to a business reader as a plain rule."""
-    prefix = fact_id_prefixes()
+    dbt test; it is kept because the Data Docs show it to a business reader as a plain rule. Coded
+    vocabularies are read from their mapping seeds in `seeds_dir`."""
+    prefix = fact_id_prefixes(seeds_dir)
     any_fact = "|".join(sorted(prefix.values()))  # mart_source_conflicts may pair facts of any fact table
-    fact_tables = [row["fact_table"] for row in read_vocabulary("fact_tables")]
-    conflict_kinds = [row["conflict_kind"] for row in read_vocabulary("conflict_kinds")]
-    claim_attributes = [row["claim_attribute"] for row in read_vocabulary("claim_attributes")]
+    fact_tables = [row["fact_table"] for row in read_vocabulary("fact_tables", seeds_dir)]
+    conflict_kinds = [row["conflict_kind"] for row in read_vocabulary("conflict_kinds", seeds_dir)]
+    claim_attributes = [row["claim_attribute"] for row in read_vocabulary("claim_attributes", seeds_dir)]
+    statuses = vocabulary.membership_statuses(seeds_dir)
     return {
         "dim_country": [
             gxe.ExpectColumnValuesToMatchRegex(
@@ -394,6 +427,10 @@ def domain_rules() -> dict[str, list[Expectation]]:
             matches("file_name", r"^[0-9]{3}_[0-9a-f]{16}\.txt$", "Corpus file names (no dbt test)"),
             matches("sha256", r"^[0-9a-f]{64}$", "A sha256 is 64 hex digits (no dbt test)"),
             between("published_on", FIRST_DAY, LAST_DAY, "Published within the calendar (no dbt test)"),
+            not_before("published_on_latest", "published_on", "A publication period ends on or after it begins"),
+            not_before("known_from", "published_on_latest",
+                       "A document is known no earlier than its latest possible publication day"),
+            in_set("known_from_basis", ["publication_period_end", "latest_reported_fact"], "What sets known_from"),
         ],
         "dim_date": [
             between("date_day", FIRST_DAY, LAST_DAY, f"Every day from {FIRST_YEAR} to {LAST_YEAR} (no dbt test)"),
@@ -472,21 +509,17 @@ def domain_rules() -> dict[str, list[Expectation]]:
         ],
         "fct_membership_event": [
             fact_ids("fact_id", prefix["membership_events"]),
-            in_set("event_type", ["joined", "founding_member", "signed", "ratified", "left", "withdrew", "did_not_renew",
-                                  "suspended", "frozen_participation", "rejoined", "observer", "partnership_started",
-                                  "partnership_ended", "applied", "threatened_withdrawal", "is_member", "is_partner",
-                                  "is_not_member"], "Kinds of membership event"),
-            in_set("resulting_status", STATUSES, "Membership statuses"),
+            in_set("event_type", vocabulary.membership_event_types(seeds_dir),
+                   "Kinds of membership event (seeds/vocabulary/membership_event_types.csv)"),
+            in_set("resulting_status", statuses, "Membership statuses"),
             in_set("act_kind", LEGAL_BASES, "What the event rests on"),
             not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
         ],
-        "fct_membership_spell": [
-            in_set("status", STATUSES, "Membership statuses"),
-            in_set("legal_basis", LEGAL_BASES, "What the spell rests on"),
-            not_before("valid_to", "valid_from", "A spell ends on or after it starts"),
-            not_before("valid_from_latest", "valid_from", "The uncertain start of a spell ends on or after it begins"),
-            fact_ids("started_by_fact_id", prefix["membership_events"]),
-            between("supporting_fact_count", 1, None, "Every spell rests on at least one fact (no dbt test)"),
+        "fct_membership_spell": spell_rules(statuses),
+        "fct_membership_spell_by_knowledge": [
+            *spell_rules(statuses),
+            not_before("knowledge_to", "knowledge_from", "A knowledge cut-off ends on or after it begins"),
+            unique_together(["knowledge_from", "spell_id"], "One row per cut-off and spell"),
         ],
         "fct_trade_flow": [
             fact_ids("fact_id", prefix["trade_figures"]),
@@ -506,7 +539,9 @@ def domain_rules() -> dict[str, list[Expectation]]:
         ],
         "mart_alignment_timeline": [
             years("year_number"),
-            in_set("status_at_year_end", [*STATUSES, "no_record"], "Membership statuses, or no record yet"),
+            in_set("status_at_year_end", [*statuses, *TIMELINE_STATES],
+                   "Membership statuses, not_stated_yet before a first attestation, or no_record"),
+            in_set("start_basis_at_year_end", START_BASES, "How the start of the year-end spell is known"),
         ],
         "mart_arms_supplier_shift": [
             years("year_number"),
@@ -517,11 +552,14 @@ def domain_rules() -> dict[str, list[Expectation]]:
             between("system_count", 0, None, "Counts are not negative (no dbt test)"),
         ],
         "mart_membership_on_publication_dates": [
-            in_set("status", STATUSES, "Membership statuses"),
+            in_set("status", statuses, "Membership statuses"),
+            in_set("start_basis", START_BASES, "How a spell's start is known"),
             unique_together(["doc_id", "country_iso3", "org_code"],
-                            "On a publication day a country holds one status per organisation (no dbt test)"),
-            not_before("published_on", "valid_from", "The spell had started by the publication day (no dbt test)"),
-            not_before("valid_to", "published_on", "The spell had not ended before the publication day (no dbt test)"),
+                            "On a publication day a country holds one status per organisation"),
+            not_before("known_from", "valid_from", "The spell had started by the day the document is known (no dbt test)"),
+            not_before("known_from", "first_attested_on",
+                       "An attested spell had been attested by the day the document is known (no dbt test)"),
+            not_before("valid_to", "known_from", "The spell had not ended by the day the document is known (no dbt test)"),
         ],
         "mart_source_conflicts": [
             in_set("conflict_kind", conflict_kinds, "Kinds of disagreement (vocabulary conflict_kinds)"),
@@ -568,12 +606,13 @@ Suites = dict[str, list[Expectation]]
 Problems = dict[str, list[str]]
 
 
-def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str]) -> tuple[Suites, Problems]:
+def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str],
+         seeds_dir: Path = PROJECT_SEEDS) -> tuple[Suites, Problems]:
     """The suite of every mart that can be validated, and the problems that stop or weaken a validation:
     a mart without a suite, a suite without a table, no row-count entry, a hand-written rule for a table
     or column the contract no longer declares (such a rule is left out and reported instead)."""
     declared = f"declared in {CONTRACTS}/*.yml"
-    domain = domain_rules()
+    domain = domain_rules(seeds_dir)
     problems: Problems = {}
     for table in sorted(set(warehouse_tables) - set(contracts)):
         problems.setdefault(table, []).append(f"no expectation suite: the table is not {declared}")
@@ -700,7 +739,7 @@ def run_checkpoint(project: Project, database: Path, *, gx_dir: Path | None = No
     with _exclusive(gx_dir):
         _reset(gx_dir)
         present, run_name = write_batches(database, gx_dir / BATCHES, list(contracts))
-        suites, problems = plan(contracts, present)
+        suites, problems = plan(contracts, present, project.seeds_dir)
         context = _context(gx_dir)
         with _batch_source(context, gx_dir / BATCHES) as source:
             outcome = _checkpoint(context, source, contracts, suites).run(run_id=RunIdentifier(run_name=run_name))

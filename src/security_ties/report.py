@@ -33,17 +33,22 @@ STATUS_COLOURS = {
     "former": "#8c8c8c",
 }
 
+# An attested-only spell (start_basis first_attested) has no valid_from: it is drawn from first_attested_on.
 SPELLS_SQL = """
 select coalesce(c.country_name, s.country_iso3) || ' · ' || s.org_code as lane,
-       s.country_iso3, s.org_code, coalesce(o.org_name, s.org_code) as org_name, s.status,
-       s.valid_from, coalesce(s.valid_to, ?::date) as valid_to, s.valid_to is null as is_open
+       s.country_iso3, s.org_code, coalesce(o.org_name, s.org_code) as org_name, s.status, s.start_basis,
+       coalesce(s.valid_from, s.first_attested_on) as drawn_from, coalesce(s.valid_to, ?::date) as valid_to,
+       s.valid_to is null as is_open
 from marts.fct_membership_spell as s
 left join marts.dim_country as c on c.iso3 = s.country_iso3
 left join marts.dim_organization as o on o.org_code = s.org_code
-where coalesce(s.valid_to, ?::date) >= ? and s.valid_from <= ?
-order by s.country_iso3 <> 'ARM', s.country_iso3, min(s.valid_from) over (partition by s.country_iso3, s.org_code),
-         s.org_code, s.valid_from
+where coalesce(s.valid_to, ?::date) >= ? and coalesce(s.valid_from, s.first_attested_on) <= ?
+order by s.country_iso3 <> 'ARM', s.country_iso3,
+         min(coalesce(s.valid_from, s.first_attested_on)) over (partition by s.country_iso3, s.org_code),
+         s.org_code, drawn_from
 """
+ATTESTED = "first_attested"
+KNOWN_FROM_COLOUR = "#222"
 
 TRADE_SQL = """
 select coalesce(t.partner_name, t.partner_iso3, f.partner_org_code, 'unspecified') as partner,
@@ -86,21 +91,46 @@ def _no_rows(figure: go.Figure, source: str, subplots: int = 0) -> None:
 
 
 def spell_chart(spells: pd.DataFrame) -> Chart:
-    """Gantt chart: one lane per country × organisation, one bar per spell, coloured by status."""
+    """Gantt chart: one lane per country × organisation, one bar per spell, coloured by status. A spell whose
+    start is only attested ("is a member" in a text, no dated start) is drawn faded and hatched from a
+    "known from" marker at its first attestation, never as a start; a spell carried over by an organisation's
+    succession (NACC -> EAPC) is dotted."""
     figure = go.Figure()
     lanes = list(dict.fromkeys(spells["lane"]))
     statuses = [s for s in STATUS_COLOURS if s in set(spells["status"])]
     for status in statuses + sorted(set(spells["status"]) - set(statuses)):
-        rows = spells[spells["status"] == status]
-        start = pd.to_datetime(rows["valid_from"])
-        end = pd.to_datetime(rows["valid_to"]) + pd.Timedelta(days=1)
-        until = [("open" if is_open else str(to)) for to, is_open in zip(rows["valid_to"], rows["is_open"])]
-        figure.add_bar(
-            name=status.replace("_", " "), orientation="h", y=rows["lane"], base=start,
-            x=(end - start).dt.total_seconds() * 1000, marker_color=STATUS_COLOURS.get(status, "#444"),
-            customdata=list(zip(rows["org_name"], rows["valid_from"].astype(str), until)),
-            hovertemplate="%{y}<br>%{customdata[0]}<br><b>" + status + "</b> %{customdata[1]} → %{customdata[2]}"
-                          "<extra></extra>",
+        colour = STATUS_COLOURS.get(status, "#444")
+        for basis, label, marker in (
+            ("stated_event", "", {"color": colour}),
+            ("succession", " (carried over by a succession)",
+             {"color": colour, "pattern": {"shape": ".", "fgcolor": "#ffffff", "size": 5, "solidity": 0.25}}),
+            (ATTESTED, " (attested only: start not stated)",
+             {"color": colour, "opacity": 0.45, "line": {"color": colour, "width": 1},
+              "pattern": {"shape": "/", "fgcolor": "#ffffff", "size": 6, "solidity": 0.35}}),
+        ):
+            rows = spells[(spells["status"] == status) & (spells["start_basis"] == basis)]
+            if rows.empty:
+                continue
+            start = pd.to_datetime(rows["drawn_from"])
+            end = pd.to_datetime(rows["valid_to"]) + pd.Timedelta(days=1)
+            until = [("open" if is_open else str(to)) for to, is_open in zip(rows["valid_to"], rows["is_open"])]
+            since = {"stated_event": "from ", "succession": "by succession from ", ATTESTED: "known from "}[basis]
+            figure.add_bar(
+                name=status.replace("_", " ") + label, legendgroup=status, orientation="h", y=rows["lane"],
+                base=start, x=(end - start).dt.total_seconds() * 1000, marker=marker,
+                customdata=list(zip(rows["org_name"], since + rows["drawn_from"].astype(str), until)),
+                hovertemplate="%{y}<br>%{customdata[0]}<br><b>" + status + "</b> %{customdata[1]} → %{customdata[2]}"
+                              "<extra></extra>",
+            )
+    attested_rows = spells[spells["start_basis"] == ATTESTED]
+    if not attested_rows.empty:
+        figure.add_scatter(
+            name="known from (first attestation; earlier start unknown)", mode="markers", y=attested_rows["lane"],
+            x=pd.to_datetime(attested_rows["drawn_from"]),
+            marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": KNOWN_FROM_COLOUR},
+                    "color": KNOWN_FROM_COLOUR},
+            customdata=attested_rows["drawn_from"].astype(str),
+            hovertemplate="%{y}<br>first stated as holding on %{customdata}; start not stated<extra></extra>",
         )
     figure.update_layout(
         barmode="overlay", height=160 + 26 * max(len(lanes), 4), legend_title_text="status",
@@ -109,8 +139,10 @@ def spell_chart(spells: pd.DataFrame) -> Chart:
     )
     if spells.empty:
         _no_rows(figure, "marts.fct_membership_spell")
+    marks = len(spells) + len(attested_rows)
     return Chart("alignment", f"Alignment timeline: membership spells {TIMELINE_START.year}–{TIMELINE_END.year}",
-                 "marts.fct_membership_spell (open spells drawn to 31 Dec 2025)", len(spells), len(spells), figure)
+                 "marts.fct_membership_spell (open spells drawn to 31 Dec 2025; hatched: status only attested, "
+                 "drawn from its first attestation)", len(spells), marks, figure)
 
 
 def trade_chart(trade: pd.DataFrame) -> Chart:
