@@ -7,6 +7,8 @@ select
     period_end_year,
     share_pct,
     share_pct_upper,
+    supplier_rank,
+    supplier_rank_upper,
     measure,
     qualifier,
     evidence
