@@ -150,7 +150,7 @@ def test_every_stage_code_in_the_warehouse_comes_from_the_vocabulary_seed(query,
     assert all(known[row.stage] == row.stage_order for row in used.itertuples())
     suites = quality.domain_rules()
     for table, column in (("fct_arms_transfer", "status"), ("fct_arms_deal", "furthest_stage"),
-                          ("fct_arms_deal_stage", "stage")):
+                          ("fct_arms_deal_stage", "deal_stage")):
         value_sets = [rule.value_set for rule in suites[table] if getattr(rule, "column", None) == column
                       and hasattr(rule, "value_set")]
         assert value_sets == [list(vocabulary.stage)], f"{table}.{column}: the GX suite must read the seed"

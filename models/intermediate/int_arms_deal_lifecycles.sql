@@ -64,7 +64,7 @@ final as (
     select
         stage_support.deal_key || ':' || stage_support.status as deal_stage_id,
         stage_support.deal_key,
-        stage_support.status as stage,
+        stage_support.status as deal_stage,
         stage_support.stage_order,
         earliest_statement.status_date_iso as stage_date_iso,
         earliest_statement.status_date_earliest as stage_date_earliest,
@@ -83,7 +83,7 @@ final as (
 select
     deal_stage_id,
     deal_key,
-    stage,
+    deal_stage,
     stage_order,
     stage_date_iso,
     stage_date_earliest,

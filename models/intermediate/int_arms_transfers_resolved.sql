@@ -45,7 +45,7 @@ systems as (
 
 stages as (
     select
-        stage,
+        deal_stage,
         stage_order
     from {{ ref('stg_vocabulary__arms_deal_stages') }}
 ),
@@ -83,7 +83,7 @@ final as (
     left join systems
         on aliases.weapon_system_id = systems.weapon_system_id
     left join stages
-        on transfers.status = stages.stage
+        on transfers.status = stages.deal_stage
 )
 
 select

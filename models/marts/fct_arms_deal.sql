@@ -23,7 +23,7 @@ with transfers as (
 lifecycles as (
     select
         deal_key,
-        stage,
+        deal_stage,
         stage_order,
         stage_date_iso,
         stage_date_earliest,
@@ -35,7 +35,7 @@ lifecycles as (
 furthest_stage as (
     select
         deal_key,
-        stage,
+        deal_stage,
         stage_order,
         stage_date_iso,
         stage_date_earliest,
@@ -48,7 +48,7 @@ timelines as (
     select
         deal_key,
         min(stage_date_earliest) as first_stage_date,
-        {{ dbt.listagg("stage || ' ' || coalesce(stage_date_iso, 'undated')", "' > '", 'order by stage_order') }}
+        {{ dbt.listagg("deal_stage || ' ' || coalesce(stage_date_iso, 'undated')", "' > '", 'order by stage_order') }}
             as stage_timeline
     from lifecycles
     group by deal_key
@@ -119,7 +119,7 @@ final as (
             else quantities.only_qualifier
         end as quantity_qualifier,
         coalesce(quantities.distinct_quantity_count > 1, false) as has_quantity_conflict,
-        furthest_stage.stage as furthest_stage,
+        furthest_stage.deal_stage as furthest_stage,
         furthest_stage.stage_order as furthest_stage_order,
         furthest_stage.stage_date_iso as furthest_stage_date_iso,
         furthest_stage.stage_date_earliest as furthest_stage_date_earliest,

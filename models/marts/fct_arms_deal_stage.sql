@@ -3,7 +3,7 @@ with lifecycles as (
     select
         deal_stage_id,
         deal_key,
-        stage,
+        deal_stage,
         stage_order,
         stage_date_iso,
         stage_date_earliest,
@@ -19,7 +19,7 @@ final as (
     select
         deal_stage_id,
         deal_key,
-        stage,
+        deal_stage,
         stage_order,
         stage_date_iso,
         stage_date_earliest,
@@ -35,7 +35,7 @@ final as (
 select
     deal_stage_id,
     deal_key,
-    stage,
+    deal_stage,
     stage_order,
     stage_date_iso,
     stage_date_earliest,

@@ -38,13 +38,13 @@ deal_stages as (
         deals.recipient_iso3,
         deals.weapon_system_id,
         deals.system_name,
-        stages.stage,
-        stages.stage_order,
-        stages.stage_year
-    from {{ ref('fct_arms_deal_stage') }} as stages
+        deal_stage_rows.deal_stage,
+        deal_stage_rows.stage_order,
+        deal_stage_rows.stage_year
+    from {{ ref('fct_arms_deal_stage') }} as deal_stage_rows
     inner join deals
-        on stages.deal_key = deals.deal_key
-    where stages.stage_year is not null
+        on deal_stage_rows.deal_key = deals.deal_key
+    where deal_stage_rows.stage_year is not null
 ),
 
 years as (
@@ -78,7 +78,7 @@ deal_years as (
         stage_year as year_number,
         count(*) as deal_stage_count,
         count(distinct weapon_system_id) as system_count,
-        {{ dbt.listagg("system_name || ' (' || stage || ')'", "', '", 'order by stage_order, system_name') }}
+        {{ dbt.listagg("system_name || ' (' || deal_stage || ')'", "', '", 'order by stage_order, system_name') }}
             as systems_and_stages
     from deal_stages
     group by supplier_iso3, recipient_iso3, stage_year

@@ -429,9 +429,9 @@ def domain_rules() -> dict[str, list[Expectation]]:
             not_before("stage_fact_count", "doc_count", "A deal has at least one fact per document (no dbt test)"),
         ],
         "fct_arms_deal_stage": [
-            in_set("stage", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
+            in_set("deal_stage", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
             in_set("stage_order", stage_orders, "Stage orders (seeds/vocabulary/arms_deal_stages)"),
-            unique_together(["deal_key", "stage"], "One row per deal and stage"),
+            unique_together(["deal_key", "deal_stage"], "One row per deal and stage"),
             years("stage_year"),
             not_before("stage_date_latest", "stage_date_earliest", "A date's last possible day is not before its first"),
             between("doc_count", 1, None, "Every stage rests on at least one document"),

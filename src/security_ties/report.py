@@ -67,7 +67,7 @@ order by supplier_iso3 <> 'RUS', supplier_iso3, recipient_iso3, year_number
 # One bar segment per supplier -> recipient pair and year: the deal stages (fct_arms_deal_stage) dated in that year.
 DEAL_STAGES_SQL = """
 select d.supplier_iso3 || ' → ' || d.recipient_iso3 as pair, s.stage_year, count(*) as stage_count,
-       string_agg(d.system_name || ': ' || s.stage || ' ' || s.stage_date_iso, '<br>'
+       string_agg(d.system_name || ': ' || s.deal_stage || ' ' || s.stage_date_iso, '<br>'
                   order by s.stage_order, d.system_name) as stages
 from marts.fct_arms_deal_stage as s
 inner join marts.fct_arms_deal as d on d.deal_key = s.deal_key

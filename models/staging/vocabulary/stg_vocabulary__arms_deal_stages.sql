@@ -5,7 +5,7 @@ with source_rows as (
 
 final as (
     select
-        lower(trim(stage)) as stage,
+        lower(trim(stage)) as deal_stage,
         stage_order,
         description as stage_description,
         wording as stage_wording
