@@ -202,11 +202,11 @@ def test_supplier_rankings_the_texts_state_are_structured_rows(query, seed) -> N
     assert not left_in_notes.any(), f"a supplier ranking is left in a note: {list(unranked_notes[left_in_notes])}"
     # doc_003 "France and India are currently the two biggest backers of Armenia"; doc_001 "India and France have
     # emerged as Armenia's primary suppliers of military hardware over the past two years"
-    ranks = query("select doc_id, supplier_iso3, supplier_rank as best_rank, "
-                  "coalesce(supplier_rank_upper, supplier_rank) as worst_rank from marts.fct_arms_supplier_share "
-                  "where recipient_iso3 = 'ARM' and supplier_rank is not null")
-    assert {(r.doc_id, r.supplier_iso3, r.best_rank, r.worst_rank) for r in ranks.itertuples()} == {
-        ("doc_001", "FRA", 1, 2), ("doc_001", "IND", 1, 2), ("doc_003", "FRA", 1, 2), ("doc_003", "IND", 1, 2)}
+    ranks = query("select doc_id, supplier_iso3, supplier_rank, qualifier, supplier_rank_best, supplier_rank_worst "
+                  "from marts.fct_arms_supplier_share where recipient_iso3 = 'ARM' and supplier_rank is not null")
+    assert {tuple(row) for row in ranks.itertuples(index=False)} == {
+        ("doc_001", "FRA", 2, "up_to", 1, 2), ("doc_001", "IND", 2, "up_to", 1, 2),
+        ("doc_003", "FRA", 2, "up_to", 1, 2), ("doc_003", "IND", 2, "up_to", 1, 2)}
     shift = query("select best_arms_supplier_rank, worst_arms_supplier_rank from marts.mart_arms_supplier_shift "
                   "where supplier_iso3 = 'IND' and recipient_iso3 = 'ARM' and year_number = 2023").iloc[0]
     assert (shift.best_arms_supplier_rank, shift.worst_arms_supplier_rank) == (1, 2)

@@ -12,8 +12,8 @@ with shares as (
         coalesce(period_start_year, period_end_year) as period_start_year,
         coalesce(period_end_year, period_start_year) as period_end_year,
         share_pct,
-        supplier_rank,
-        coalesce(supplier_rank_upper, supplier_rank) as supplier_rank_worst,
+        supplier_rank_best,
+        supplier_rank_worst,
         measure,
         measure in ({{ arms_share_measures }}) as is_arms_measure
     from {{ ref('fct_arms_supplier_share') }}
@@ -60,7 +60,7 @@ share_years as (
         max(case when shares.is_arms_measure then shares.share_pct end) as max_arms_share_pct,
         min(case when shares.is_arms_measure then shares.share_pct end) as min_arms_share_pct,
         max(case when not shares.is_arms_measure then shares.share_pct end) as max_other_share_pct,
-        min(case when shares.is_arms_measure then shares.supplier_rank end) as best_arms_supplier_rank,
+        min(case when shares.is_arms_measure then shares.supplier_rank_best end) as best_arms_supplier_rank,
         max(case when shares.is_arms_measure then shares.supplier_rank_worst end) as worst_arms_supplier_rank,
         {{ dbt.listagg('distinct case when shares.is_arms_measure then shares.measure end', "', '",
                        'order by case when shares.is_arms_measure then shares.measure end') }} as arms_share_measures,

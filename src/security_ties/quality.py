@@ -444,7 +444,9 @@ def domain_rules() -> dict[str, list[Expectation]]:
             not_before("period_end_year", "period_start_year", "A period ends in or after the year it starts"),
             not_before("share_pct_upper", "share_pct", "A range's upper bound is not below its lower"),
             between("supplier_rank", 1, None, "Ranks start at 1"),
-            not_before("supplier_rank_upper", "supplier_rank", "The worst rank allowed is not above the best"),
+            not_before("supplier_rank_upper", "supplier_rank", "A rank range's upper end is not above its lower"),
+            between("supplier_rank_best", 1, None, "Ranks start at 1"),
+            not_before("supplier_rank_worst", "supplier_rank_best", "The worst rank allowed is not above the best"),
         ],
         "fct_arms_transfer": [
             fact_ids("fact_id", "ARM"),
