@@ -1,5 +1,6 @@
--- One row per canonical weapon system (weapon_systems): a named system with every spelling the texts use, or a
--- generic item scoped to its one supplier, so a French and an Indian "armaments" are two rows.
+-- One row per canonical weapon system (weapon_systems) named in a deal: its deals, suppliers and category come from
+-- fct_arms_deal, its spellings from the stage facts. A generic item is scoped to its one supplier, so a French and
+-- an Indian "armaments" are two rows.
 with systems as (
     select
         weapon_system_id,
@@ -9,26 +10,23 @@ with systems as (
     from {{ ref('stg_reference__weapon_systems') }}
 ),
 
-transfers as (
+deals as (
     select
         weapon_system_id,
-        system_name,
-        category,
-        supplier_iso3,
-        deal_key
-    from {{ ref('int_arms_transfers_resolved') }}
-),
-
-usage as (
-    select
-        weapon_system_id,
-        {{ dbt.listagg('distinct system_name', "'; '", 'order by system_name') }} as names_as_written,
         min(category) as category,
         count(distinct category) as category_count,
         min(supplier_iso3) as supplier_iso3,
         count(distinct supplier_iso3) as supplier_count,
-        count(distinct deal_key) as deal_count
-    from transfers
+        count(*) as deal_count
+    from {{ ref('fct_arms_deal') }}
+    group by weapon_system_id
+),
+
+spellings as (
+    select
+        weapon_system_id,
+        {{ dbt.listagg('distinct system_name', "'; '", 'order by system_name') }} as names_as_written
+    from {{ ref('int_arms_transfers_resolved') }}
     group by weapon_system_id
 ),
 
@@ -38,15 +36,17 @@ final as (
         systems.system_name,
         systems.is_generic,
         systems.description,
-        usage.names_as_written,
-        usage.category,
-        usage.category_count,
-        usage.supplier_iso3,
-        usage.supplier_count,
-        usage.deal_count
+        spellings.names_as_written,
+        deals.category,
+        deals.category_count,
+        deals.supplier_iso3,
+        deals.supplier_count,
+        deals.deal_count
     from systems
-    inner join usage
-        on systems.weapon_system_id = usage.weapon_system_id
+    inner join deals
+        on systems.weapon_system_id = deals.weapon_system_id
+    inner join spellings
+        on systems.weapon_system_id = spellings.weapon_system_id
 )
 
 select
