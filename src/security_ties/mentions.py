@@ -9,7 +9,8 @@ A mention is anything a careful reader would expect to find in the fact base:
 - every country and organisation named, by the names in the reference seeds and the aliases in
   `entity_aliases` (demonyms such as "Armenian", capitals used for governments such as "Moscow",
   variants such as "Turkey");
-- every weapon system named in the `weapon_system_aliases` seed, when that seed exists.
+- every named weapon system of the `weapon_systems` seed, by its name or a `weapon_system_aliases` spelling
+  (generic items such as "armaments" are not names and are left out).
 
 A number or date mention is covered when its position lies inside an occurrence of a fact's evidence
 quote or of an `excluded_mentions` context. A named entity is covered the same way, or when the
@@ -142,14 +143,15 @@ def load_aliases(seeds_dir: Path) -> list[Alias]:
             Alias(row["alias"], row["entity_kind"], row["code"], row["case_sensitive"].strip().lower() == "true")
             for row in _read_csv(entity_aliases)
         ]
-    weapon_aliases = reference / "weapon_system_aliases.csv"
-    if weapon_aliases.is_file():
-        rows = _read_csv(weapon_aliases)
-        alias_column = next((c for c in ("alias", "name_as_written", "system_name") if rows and c in rows[0]), None)
-        code_column = next((c for c in ("system_id", "weapon_system_id", "canonical_system_id") if rows and c in rows[0]), None)
-        if alias_column and code_column:
-            aliases += [Alias(row[alias_column], "weapon_system", row[code_column]) for row in rows
-                        if row.get("is_generic", "false").strip().lower() != "true"]
+    systems_csv, weapon_aliases_csv = reference / "weapon_systems.csv", reference / "weapon_system_aliases.csv"
+    if systems_csv.is_file():
+        # generic items ("armaments", "drone parts") are not names: only named systems count as mentions
+        named = {row["weapon_system_id"]: row["system_name"] for row in _read_csv(systems_csv)
+                 if row["is_generic"].strip().lower() != "true"}
+        aliases += [Alias(name, "weapon_system", system_id) for system_id, name in named.items()]
+        if weapon_aliases_csv.is_file():
+            aliases += [Alias(row["name_as_written"], "weapon_system", row["weapon_system_id"])
+                        for row in _read_csv(weapon_aliases_csv) if row["weapon_system_id"] in named]
     return aliases
 
 
@@ -232,8 +234,10 @@ def _spans(text: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def recorded_codes(facts_dir: Path) -> dict[str, set[str]]:
-    """Per document, every code-like value (ARM, CSTO, ...) that its fact rows record in any column."""
+def recorded_codes(facts_dir: Path, aliases: Sequence[Alias] = ()) -> dict[str, set[str]]:
+    """Per document, every code (ARM, CSTO, ...) that its fact rows record in any column, directly or as a name
+    the alias seeds resolve (an arms row's "PINAKA multi-barrel rocket launchers" records `pinaka`)."""
+    code_of_name = {fold_case(normalise_cased(a.text)): a.code for a in aliases}
     doc_of_fact: dict[str, str] = {}
     rows_by_seed = {path: _read_csv(path) for path in sorted(facts_dir.glob("*.csv"))}
     for rows in rows_by_seed.values():
@@ -245,7 +249,9 @@ def recorded_codes(facts_dir: Path) -> dict[str, set[str]]:
         for row in rows:
             doc_id = row.get("doc_id") or doc_of_fact.get(row.get("fact_id", ""), "")
             if doc_id:
-                codes.setdefault(doc_id, set()).update(value.strip() for value in row.values() if value)
+                values = [value.strip() for value in row.values() if value]
+                resolved = [code_of_name[name] for value in values if (name := fold_case(normalise_cased(value))) in code_of_name]
+                codes.setdefault(doc_id, set()).update(values + resolved)
     return codes
 
 
@@ -267,7 +273,7 @@ def coverage(corpus_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] | None = 
     exclusions_csv = facts_dir / "excluded_mentions.csv"
     exclusions = _read_csv(exclusions_csv) if exclusions_csv.is_file() else []
     excluded = _excluded_entities(exclusions, aliases)
-    recorded = recorded_codes(facts_dir)
+    recorded = recorded_codes(facts_dir, aliases)
     mentions: list[Mention] = []
     uncovered: list[Mention] = []
     for doc_id in corpus.documents:

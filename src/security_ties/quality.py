@@ -93,6 +93,8 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     # built from the extracted facts: empty means the extraction or a model broke
     "dim_treaty": (1, None),
     "dim_weapon_system": (1, None),
+    "fct_arms_deal": (1, None),
+    "fct_arms_deal_stage": (1, None),
     "fct_arms_supplier_share": (1, None),
     "fct_arms_transfer": (1, None),
     "fct_event": (1, None),
@@ -407,6 +409,9 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
     conflict_kinds = [row["conflict_kind"] for row in read_vocabulary("conflict_kinds", seeds_dir)]
     claim_attributes = [row["claim_attribute"] for row in read_vocabulary("claim_attributes", seeds_dir)]
     statuses = vocabulary.membership_statuses(seeds_dir)
+    stages = read_vocabulary("arms_deal_stages", seeds_dir)
+    deal_stages = [row["stage"] for row in stages]
+    stage_orders = [int(row["stage_order"]) for row in stages]
     return {
         "dim_country": [
             gxe.ExpectColumnValuesToMatchRegex(
@@ -453,8 +458,35 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
         "dim_weapon_system": [
             matches("weapon_system_id", SNAKE_CASE, "Weapon system ids are snake_case (no dbt test)"),
             matches("category", SNAKE_CASE, "Categories are snake_case (no dbt test)"),
-            between("category_count", 1, None, "At least one category (no dbt test)"),
+            between("category_count", 1, 1, "The texts give a system one category"),
             between("deal_count", 1, None, "Named in at least one deal (no dbt test)"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="supplier_count", min_value=1, max_value=1, row_condition=Column("is_generic") == True,  # noqa: E712
+                description="A generic item (armaments, drone parts) belongs to one supplier: generic items never "
+                            "merge across suppliers"),
+        ],
+        "fct_arms_deal": [
+            matches("deal_key", r"^[a-z]{3}_[a-z]{3}_[a-z0-9_]+$", "Deal keys read supplier_recipient_system (no dbt test)"),
+            matches("weapon_system_id", SNAKE_CASE, "Weapon system ids are snake_case (no dbt test)"),
+            in_set("furthest_stage", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
+            in_set("furthest_stage_order", stage_orders, "Stage orders (seeds/vocabulary/arms_deal_stages)"),
+            between("quantity_low", 1, None, "A stated quantity is at least one unit"),
+            not_before("quantity_high", "quantity_low", "The highest quantity is not below the lowest"),
+            years("supply_start_year"),
+            years("supply_end_year"),
+            not_before("supply_end_year", "supply_start_year", "A supply period ends in or after the year it starts"),
+            not_before("furthest_stage_date_latest", "furthest_stage_date_earliest",
+                       "A date's last possible day is not before its first"),
+            between("doc_count", 1, None, "Every deal rests on at least one document"),
+            not_before("stage_fact_count", "doc_count", "A deal has at least one fact per document (no dbt test)"),
+        ],
+        "fct_arms_deal_stage": [
+            in_set("deal_stage", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
+            in_set("stage_order", stage_orders, "Stage orders (seeds/vocabulary/arms_deal_stages)"),
+            unique_together(["deal_key", "deal_stage"], "One row per deal and stage"),
+            years("stage_year"),
+            not_before("stage_date_latest", "stage_date_earliest", "A date's last possible day is not before its first"),
+            between("doc_count", 1, None, "Every stage rests on at least one document"),
         ],
         "fct_arms_supplier_share": [
             fact_ids("fact_id", prefix["arms_supplier_shares"]),
@@ -462,17 +494,25 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
             years("period_start_year"),
             years("period_end_year"),
             not_before("period_end_year", "period_start_year", "A period ends in or after the year it starts"),
-            not_before("share_pct_upper", "share_pct", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("share_pct_upper", "share_pct", "A range's upper bound is not below its lower"),
+            between("supplier_rank", 1, None, "Ranks start at 1"),
+            not_before("supplier_rank_upper", "supplier_rank", "A rank range's upper end is not above its lower"),
+            between("supplier_rank_best", 1, None, "Ranks start at 1"),
+            not_before("supplier_rank_worst", "supplier_rank_best", "The worst rank allowed is not above the best"),
         ],
         "fct_arms_transfer": [
             fact_ids("fact_id", prefix["arms_transfers"]),
-            in_set("status", ["discussed", "announced", "ordered", "signed", "delivered", "cancelled", "not_delivered"],
-                   "Stages of an arms deal"),
+            in_set("status", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
+            in_set("stage_order", stage_orders, "Stage orders (seeds/vocabulary/arms_deal_stages)"),
             matches("deal_key", r"^[a-z]{3}_[a-z]{3}_[a-z0-9_]+$", "Deal keys read supplier_recipient_system (no dbt test)"),
             matches("category", SNAKE_CASE, "Categories are snake_case (no dbt test)"),
             between("quantity", 1, None, "A stated quantity is at least one unit"),
+            not_before("quantity_upper", "quantity", "A range's upper bound is not below its lower"),
             between("value_usd", 0, None, "A stated deal value is positive", strict_min=True),
             not_before("status_date_latest", "status_date_earliest", "A date's last possible day is not before its first"),
+            years("supply_start_year"),
+            years("supply_end_year"),
+            not_before("supply_end_year", "supply_start_year", "A supply period ends in or after the year it starts"),
         ],
         "fct_event": [
             fact_ids("fact_id", prefix["events"]),
@@ -550,6 +590,10 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
             not_before("max_arms_share_pct", "min_arms_share_pct", "The highest share is not below the lowest (no dbt test)"),
             between("deal_stage_count", 0, None, "Counts are not negative (no dbt test)"),
             between("system_count", 0, None, "Counts are not negative (no dbt test)"),
+            not_before("deal_stage_count", "system_count", "Every counted system has at least one stage (no dbt test)"),
+            between("supplying_deal_count", 0, None, "Counts are not negative (no dbt test)"),
+            between("best_arms_supplier_rank", 1, None, "Ranks start at 1"),
+            not_before("worst_arms_supplier_rank", "best_arms_supplier_rank", "The worst rank allowed is not above the best"),
         ],
         "mart_membership_on_publication_dates": [
             in_set("status", statuses, "Membership statuses"),

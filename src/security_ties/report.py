@@ -62,11 +62,25 @@ order by partner, t.flow, t.trade_year
 """
 
 ARMS_SQL = """
-select supplier_iso3, year_number, min_arms_share_pct, max_arms_share_pct, max_other_share_pct,
-       deal_stage_count, coalesce(systems_and_stages, '') as systems_and_stages
+select supplier_iso3 || ' → ' || recipient_iso3 as pair, year_number, min_arms_share_pct, max_arms_share_pct,
+       coalesce(arms_share_measures, '') as arms_share_measures
 from marts.mart_arms_supplier_shift
-order by supplier_iso3 <> 'RUS', supplier_iso3, year_number
+where max_arms_share_pct is not null
+order by supplier_iso3 <> 'RUS', supplier_iso3, recipient_iso3, year_number
 """
+
+# One bar segment per supplier -> recipient pair and year: the deal stages (fct_arms_deal_stage) dated in that year.
+DEAL_STAGES_SQL = """
+select d.supplier_iso3 || ' → ' || d.recipient_iso3 as pair, s.stage_year, count(*) as stage_count,
+       string_agg(d.system_name || ': ' || s.deal_stage || ' ' || s.stage_date_iso, '<br>'
+                  order by s.stage_order, d.system_name) as stages
+from marts.fct_arms_deal_stage as s
+inner join marts.fct_arms_deal as d on d.deal_key = s.deal_key
+where s.stage_year is not null
+group by d.supplier_iso3, d.recipient_iso3, s.stage_year
+order by d.supplier_iso3 <> 'RUS', d.supplier_iso3, d.recipient_iso3, s.stage_year
+"""
+BAR_WIDTH_YEARS = 0.8  # a fixed width, centred on the year: plotly's default width follows the gap between bars
 
 
 @dataclass(frozen=True)
@@ -171,35 +185,41 @@ def trade_chart(trade: pd.DataFrame) -> Chart:
     return Chart("trade", "Trade by partner and year", "marts.mart_trade_partners", len(trade), marks, figure)
 
 
-def arms_chart(arms: pd.DataFrame) -> Chart:
-    """Each supplier's stated share of arms imports or holdings (band from lowest to highest) and deal stages per year."""
+def arms_chart(arms: pd.DataFrame, stages: pd.DataFrame) -> Chart:
+    """Each supplier's stated share of a recipient's arms imports or holdings (band from lowest to highest, top)
+    and the deal stages dated in each year (bottom), one stacked bar segment per supplier -> recipient pair,
+    centred on its year. A pair is one series, so Russia's shares for Armenia and Azerbaijan are never joined."""
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1, row_heights=[0.6, 0.4],
-                           subplot_titles=("share of arms imports or holdings, % (lowest–highest stated)",
-                                           "arms-deal stages dated in the year"))
-    for index, (supplier, rows) in enumerate(arms.groupby("supplier_iso3", sort=False)):
+                           subplot_titles=("share of the recipient's arms imports or holdings, % (lowest–highest stated)",
+                                           "arms-deal stages dated in the year (fct_arms_deal)"))
+    pairs = list(dict.fromkeys([*arms["pair"], *stages["pair"]]))
+    for index, pair in enumerate(pairs):
         colour = f"hsl({(index * 97 + 5) % 360},65%,40%)"
-        shares = rows[rows["max_arms_share_pct"].notna()]
+        shares = arms[arms["pair"] == pair]
         if not shares.empty:
             figure.add_scatter(x=shares["year_number"], y=shares["min_arms_share_pct"], mode="lines",
-                               line={"width": 0, "color": colour}, legendgroup=supplier, showlegend=False,
+                               line={"width": 0, "color": colour}, legendgroup=pair, showlegend=False,
                                hoverinfo="skip", row=1, col=1)
             figure.add_scatter(x=shares["year_number"], y=shares["max_arms_share_pct"], mode="lines+markers",
-                               fill="tonexty", name=supplier, legendgroup=supplier, line={"color": colour},
-                               customdata=shares["min_arms_share_pct"],
-                               hovertemplate=supplier + " %{x}: %{customdata}–%{y} %<extra></extra>", row=1, col=1)
-        deals = rows[rows["deal_stage_count"].fillna(0) > 0]
+                               fill="tonexty", name=f"{pair} share", legendgroup=pair, line={"color": colour},
+                               customdata=list(zip(shares["min_arms_share_pct"], shares["arms_share_measures"])),
+                               hovertemplate=pair + " %{x}: %{customdata[0]}–%{y} %<br>%{customdata[1]}"
+                                                    "<extra></extra>", row=1, col=1)
+        deals = stages[stages["pair"] == pair]
         if not deals.empty:
-            figure.add_bar(x=deals["year_number"], y=deals["deal_stage_count"], name=f"{supplier} deals",
-                           legendgroup=supplier, marker_color=colour, customdata=deals["systems_and_stages"],
-                           hovertemplate=supplier + " %{x}: %{y} stage(s)<br>%{customdata}<extra></extra>",
+            figure.add_bar(x=deals["stage_year"], y=deals["stage_count"], name=f"{pair} deal stages",
+                           legendgroup=pair, marker_color=colour, customdata=deals["stages"],
+                           width=[BAR_WIDTH_YEARS] * len(deals),
+                           hovertemplate=pair + " %{x}: %{y} stage(s)<br>%{customdata}<extra></extra>",
                            row=2, col=1)
-    figure.update_layout(height=620, barmode="group", legend_title_text="supplier")
+    figure.update_layout(height=620, barmode="stack", legend_title_text="supplier → recipient")
     figure.update_yaxes(range=[0, 100], row=1, col=1)
     figure.update_xaxes(title_text="year", dtick=1, row=2, col=1)
-    if arms.empty:
-        _no_rows(figure, "marts.mart_arms_supplier_shift", subplots=2)
-    marks = int(arms["max_arms_share_pct"].notna().sum() + (arms["deal_stage_count"].fillna(0) > 0).sum())
-    return Chart("arms", "Arms-supplier shift", "marts.mart_arms_supplier_shift", len(arms), marks, figure)
+    source = "marts.mart_arms_supplier_shift, marts.fct_arms_deal"
+    if arms.empty and stages.empty:
+        _no_rows(figure, source, subplots=2)
+    marks = int(arms["max_arms_share_pct"].notna().sum() + len(stages))
+    return Chart("arms", "Arms-supplier shift", source, len(arms) + len(stages), marks, figure)
 
 
 def _build_info(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -222,8 +242,9 @@ def charts(database: Path) -> tuple[list[Chart], dict[str, str]]:
         spells = connection.execute(SPELLS_SQL, bounds).df()
         trade = connection.sql(TRADE_SQL).df()
         arms = connection.sql(ARMS_SQL).df()
+        deal_stages = connection.sql(DEAL_STAGES_SQL).df()
         build_info = _build_info(connection)
-    return [spell_chart(spells), trade_chart(trade), arms_chart(arms)], build_info
+    return [spell_chart(spells), trade_chart(trade), arms_chart(arms, deal_stages)], build_info
 
 
 def copy_dbt_docs(project: Project, output: Path) -> str | None:
