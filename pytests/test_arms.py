@@ -198,18 +198,18 @@ def test_supplier_rankings_the_texts_state_are_structured_rows(query, seed) -> N
     ranked = shares[shares.evidence.str.contains(ranking_words, case=False, regex=True)]
     assert not ranked.empty and (ranked.supplier_rank != "").all()
     unranked_notes = pd.concat([seed("facts", "arms_transfers").note, shares[shares.supplier_rank == ""].note])
-    left_in_notes = unranked_notes.str.contains(r"(?:largest|biggest|top|second|primary) (?:arms )?supplier", case=False)
+    left_in_notes = unranked_notes.str.contains(r"(?:largest|biggest|top|second|primary) (?:arms )?supplier", case=False, na=False)
     assert not left_in_notes.any(), f"a supplier ranking is left in a note: {list(unranked_notes[left_in_notes])}"
-    # doc_003 "France and India are currently the two biggest backers of Armenia"; doc_001 "India and France have
-    # emerged as Armenia's primary suppliers of military hardware over the past two years"
+    # doc_003 "France and India are currently the two biggest backers of Armenia" (doc_001's "primary suppliers" is in
+    # a related-article teaser below the article, which is not part of it: an excluded mention)
     ranks = query("select doc_id, supplier_iso3, supplier_rank, qualifier, supplier_rank_best, supplier_rank_worst "
                   "from marts.fct_arms_supplier_share where recipient_iso3 = 'ARM' and supplier_rank is not null")
     assert {tuple(row) for row in ranks.itertuples(index=False)} == {
-        ("doc_001", "FRA", 2, "up_to", 1, 2), ("doc_001", "IND", 2, "up_to", 1, 2),
         ("doc_003", "FRA", 2, "up_to", 1, 2), ("doc_003", "IND", 2, "up_to", 1, 2)}
-    shift = query("select best_arms_supplier_rank, worst_arms_supplier_rank from marts.mart_arms_supplier_shift "
-                  "where supplier_iso3 = 'IND' and recipient_iso3 = 'ARM' and year_number = 2023").iloc[0]
-    assert (shift.best_arms_supplier_rank, shift.worst_arms_supplier_rank) == (1, 2)
+    # "the two biggest backers" ranks foreign support, not arms supplies: the supplier shift claims no arms rank from it
+    shift = query("select best_arms_supplier_rank from marts.mart_arms_supplier_shift "
+                  "where supplier_iso3 in ('IND', 'FRA') and recipient_iso3 = 'ARM' and year_number = 2024")
+    assert len(shift) == 2 and shift.best_arms_supplier_rank.isna().all()
 
 
 # --- the report's arms chart ----------------------------------------------------------------------
