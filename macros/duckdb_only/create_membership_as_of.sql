@@ -16,7 +16,7 @@
                 spells.valid_to,
                 spells.legal_basis,
                 as_of_date >= spells.valid_from_latest as is_status_certain
-            from {{ spells }} as spells
+            from {{ without_catalog(spells) }} as spells
             where {{ spell_in_force('spells', 'as_of_date') }}
         {% endset %}
         {% do run_query('create or replace macro marts.membership_as_of(as_of_date) as table ' ~ body) %}
