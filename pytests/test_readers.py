@@ -149,6 +149,7 @@ def catalog_of_marts(reflection_copy: Path) -> dict[str, dict]:
     return marts
 
 
+@pytest.mark.slow
 def test_sqlalchemy_reflects_every_mart_with_types_comments_and_key_columns(catalog_of_marts, read_only_engine) -> None:
     """BI tools (Superset, Metabase, pandas) create datasets by reflection; SQLAlchemy >= 2.0.45 breaks it
     on duckdb-engine 0.17 (pg_collation, REGCLASS), so the lock pins a version this test proves."""
@@ -174,6 +175,7 @@ def test_sqlalchemy_reflects_every_mart_with_types_comments_and_key_columns(cata
         assert truth["primary_key"] and not any(nullable[name] for name in truth["primary_key"]), table
 
 
+@pytest.mark.slow
 def test_pandas_read_sql_table_reads_a_mart_by_reflection(read_only_engine, project) -> None:
     """read_sql_table reflects the table first; the rows it returns are the reference seed's rows."""
     frame = pd.read_sql_table("dim_country", read_only_engine, schema="marts").set_index("iso3")
