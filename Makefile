@@ -57,7 +57,7 @@ lint: install-dev
 ## docs: static dbt docs (target/static_index.html) and GX Data Docs, both open offline
 docs: dbt-docs gx-docs
 
-# the catalog reads a copy of the published warehouse (same file name, so the same catalog name)
+# the catalog reads a copy of the published warehouse, so the docs build never locks the published file
 dbt-docs: install $(PUBLISHED)
 	mkdir -p warehouse/docs
 	cp $(PUBLISHED) warehouse/docs/security_ties.duckdb

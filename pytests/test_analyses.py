@@ -24,7 +24,7 @@ ANALYSES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "ana
 
 @pytest.fixture(scope="module")
 def compiled(project, published_warehouse: Path, tmp_path_factory) -> Path:
-    """Compile the analyses against a scratch copy named like the published file (same catalog name)."""
+    """Compile the analyses against a scratch copy, so the compile never locks the published file."""
     scratch = tmp_path_factory.mktemp("compile")
     shutil.copy(published_warehouse, scratch / published_warehouse.name)
     target = scratch / "target"

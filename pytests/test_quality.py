@@ -109,7 +109,7 @@ FAULTS = (
 
 
 def copy_of(published: Path, folder: Path) -> Path:
-    """A copy with the published file's name: views keep resolving their catalog."""
+    """A copy of the published file to corrupt (views name no catalog, so any file name would do)."""
     copy = folder / published.name
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(published, copy)

@@ -1,6 +1,6 @@
 """Every documented way of reading the published warehouse opens it read-only, and a write through it fails.
 
-The tests read a copy of the published file (same name, so the same catalog name) so they can prove the
+The tests read a copy of the published file so they can prove the
 bytes are unchanged after the refused writes, whatever else runs on the real warehouse meanwhile.
 """
 

@@ -8,6 +8,8 @@ interpreters gets a `python_version` marker. Wheels only: a package that would n
 the versions fails the lock instead of a user's install.
 
     python scripts/lock.py [python3.11 python3.12 python3.13]
+
+Each interpreter must run by that name (with pyenv, activate all three: PYENV_VERSION=3.11.7:3.12.1:3.13.0).
 """
 
 from __future__ import annotations
