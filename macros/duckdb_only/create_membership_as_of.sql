@@ -28,7 +28,7 @@
             select
                 {{ columns }}
                 as_of_date >= coalesce(spells.valid_from_latest, spells.first_attested_latest) as is_status_certain
-            from {{ spells }} as spells
+            from {{ without_catalog(spells) }} as spells
             where {{ spell_in_force('spells', 'as_of_date') }}
         {% endset %}
         {% set on_knowledge_of_the_day %}
@@ -36,7 +36,7 @@
                 {{ columns }}
                 valid_on >= coalesce(spells.valid_from_latest, spells.first_attested_latest) as is_status_certain,
                 spells.knowledge_from
-            from {{ known_spells }} as spells
+            from {{ without_catalog(known_spells) }} as spells
             where {{ spell_known_on('spells', 'known_on') }} and {{ spell_in_force('spells', 'valid_on') }}
         {% endset %}
         {% do run_query('create or replace macro marts.membership_as_of(as_of_date) as table (' ~ on_all_knowledge
