@@ -88,6 +88,7 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "dim_organization": (15, None),
     "dim_document": (5, 5),  # the five source texts, no more and no fewer
     "dim_date": (14_610, 14_610),  # every day from 1991-01-01 to 2030-12-31
+    "dim_qualifier": (8, None),  # the qualifier vocabulary: exact, approx, almost, more/less than, at least, up to, range
     # built from the extracted facts: empty means the extraction or a model broke
     "dim_treaty": (1, None),
     "dim_weapon_system": (1, None),
@@ -109,7 +110,7 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "mart_membership_on_publication_dates": (0, None),
 })
 
-QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least", "up_to", "range")
+QUALIFIER_VOCABULARY = Path("seeds") / "vocabulary" / "qualifiers.csv"  # the one home of the qualifier codes
 PRECISIONS = ("day", "month", "year")
 DATE_BASES = ("stated", "relative_to_publication", "inferred_from_context", "publication_date")
 STATUSES = ("member", "partner", "observer", "suspended", "participation_frozen", "former")
@@ -236,7 +237,18 @@ ISO_DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 
 # --- rules keyed by column name, shared by every mart --------------------------------------------
 
-def _convention_rules(column: str) -> list[Expectation]:
+def qualifier_codes(root: Path) -> tuple[str, ...]:
+    """The qualifier codes of the vocabulary seed (seeds/vocabulary/qualifiers.csv), in its display order."""
+    path = root / QUALIFIER_VOCABULARY
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: the qualifier vocabulary seed is required by the audit")
+    vocabulary = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "qualifier" not in vocabulary.columns or vocabulary.empty:
+        raise ValueError(f"{path}: expected a 'qualifier' column with at least one code")
+    return tuple(vocabulary["qualifier"])
+
+
+def _convention_rules(column: str, qualifiers: Sequence[str]) -> list[Expectation]:
     rules: list[Expectation] = []
     if column.endswith("_iso3"):
         rules.append(matches(column, r"^[A-Z]{3}$", "Countries are ISO 3166-1 alpha-3 codes (no dbt test)"))
@@ -255,7 +267,7 @@ def _convention_rules(column: str) -> list[Expectation]:
     if column.endswith("date_basis"):
         rules.append(in_set(column, DATE_BASES, "How the date was found"))
     if column.endswith("qualifier"):
-        rules.append(in_set(column, QUALIFIERS, "How exact a stated figure is"))
+        rules.append(in_set(column, qualifiers, "How exact a stated figure is (codes of seeds/vocabulary/qualifiers.csv)"))
     if "share_pct" in column:
         rules.append(between(column, 0, 100, "Shares are percentages from 0 to 100"))
     return rules
@@ -272,6 +284,14 @@ def overlaps_previous_spell(spells: pd.DataFrame) -> pd.Series:
     has_previous = groups.cumcount() > 0
     overlaps = has_previous & (previous_end.isna() | (previous_end >= ordered["valid_from"]))
     return overlaps.reindex(spells.index).astype(bool)
+
+
+def exact_growth_from_bounded_figure(trade: pd.DataFrame) -> pd.Series:
+    """True where a growth is marked exact although the figure or the previous figure it is computed from is
+    not exact (bounded or approximate)."""
+    marked_exact = trade["growth_is_exact"].fillna(False).astype(bool)
+    inputs_exact = trade["is_exact"].fillna(False).astype(bool) & trade["previous_is_exact"].fillna(False).astype(bool)
+    return marked_exact & ~inputs_exact
 
 
 def fact_id_names_another_document(facts: pd.DataFrame) -> pd.Series:
@@ -293,6 +313,10 @@ def derived_checks(table: str) -> dict[str, tuple[DerivedCheck, str]]:
             overlaps_previous_spell,
             ("Derived check: no two spells of one country in one organisation overlap (each spell starts after "
              "the previous one ended; an open spell is the last one)"))
+    if table == "mart_trade_partners":
+        checks["exact_growth_from_bounded_figure"] = (
+            exact_growth_from_bounded_figure,
+            "Derived check: a growth is exact only when both figures it is computed from are exact")
     if table in FACT_ID_PREFIXES:
         checks["fact_id_names_another_document"] = (
             fact_id_names_another_document,
@@ -438,7 +462,11 @@ def domain_rules() -> dict[str, list[Expectation]]:
             matches("indicator", SNAKE_CASE, "Indicator names are snake_case (no dbt test)"),
             in_set("unit", ["usd", "pct", "persons", "km2", "count", "years", "months", "days", "km"], "Units"),
             between("value", 0, None, "Stated quantities are not negative (no dbt test)"),
-            not_before("value_upper", "value", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("value", "value_lower", "A figure is not below its lower bound"),
+            not_before("value_upper", "value", "A figure is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
             years("ref_year"),
         ],
         "fct_membership_event": [
@@ -464,7 +492,13 @@ def domain_rules() -> dict[str, list[Expectation]]:
             in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
             years("trade_year"),
             between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
-            not_before("value_usd_upper", "value_usd", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("value_usd", "value_usd_lower", "A figure is not below its lower bound"),
+            not_before("value_usd_upper", "value_usd", "A figure is not above its upper bound"),
+            not_before("share_pct", "share_pct_lower", "A share is not below its lower bound"),
+            not_before("share_pct_upper", "share_pct", "A share is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
             between("partner_rank", 1, None, "Ranks start at 1"),
         ],
         "fct_treaty_event": [
@@ -515,6 +549,13 @@ def domain_rules() -> dict[str, list[Expectation]]:
             between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
             between("previous_value_usd", 0, None, "A stated trade value is positive (no dbt test)", strict_min=True),
             between("partner_rank", 1, None, "Ranks start at 1"),
+            not_before("value_usd", "value_usd_lower", "A figure is not below its lower bound"),
+            not_before("value_usd_upper", "value_usd", "A figure is not above its upper bound"),
+            not_before("growth_pct_since_previous_year", "growth_pct_lower", "A growth is not below its lower bound"),
+            not_before("growth_pct_upper", "growth_pct_since_previous_year", "A growth is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
         ],
     }
 
@@ -532,7 +573,8 @@ Suites = dict[str, list[Expectation]]
 Problems = dict[str, list[str]]
 
 
-def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str]) -> tuple[Suites, Problems]:
+def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str], *,
+         qualifiers: Sequence[str]) -> tuple[Suites, Problems]:
     """The suite of every mart that can be validated, and the problems that stop or weaken a validation:
     a mart without a suite, a suite without a table, no row-count entry, a hand-written rule for a table
     or column the contract no longer declares (such a rule is left out and reported instead)."""
@@ -553,7 +595,7 @@ def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str]) -> 
         known = set(contract.columns) | set(derived_checks(table))
         rules = [*structure_rules(contract), *row_count_rules(table)]
         for column in contract.columns:
-            rules += _convention_rules(column)
+            rules += _convention_rules(column, qualifiers)
         for rule in domain.get(table, []):
             if _columns(rule) <= known:
                 rules.append(rule)
@@ -664,7 +706,7 @@ def run_checkpoint(project: Project, database: Path, *, gx_dir: Path | None = No
     with _exclusive(gx_dir):
         _reset(gx_dir)
         present, run_name = write_batches(database, gx_dir / BATCHES, list(contracts))
-        suites, problems = plan(contracts, present)
+        suites, problems = plan(contracts, present, qualifiers=qualifier_codes(project.root))
         context = _context(gx_dir)
         with _batch_source(context, gx_dir / BATCHES) as source:
             outcome = _checkpoint(context, source, contracts, suites).run(run_id=RunIdentifier(run_name=run_name))
