@@ -434,7 +434,7 @@ def domain_rules() -> dict[str, list[Expectation]]:
             fact_ids("fact_id", "EVT"),
             in_set("event_type", ["attack", "war", "incursion", "offensive", "ceasefire", "summit", "meeting", "exercise",
                                   "freeze", "recall", "deployment", "withdrawal", "statement", "agreement", "election",
-                                  "protest", "visit", "mission", "vote", "other"], "Kinds of event"),
+                                  "protest", "visit", "mission", "vote", "relation", "other"], "Kinds of event"),
             not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
             not_before("end_date_latest", "event_date_earliest", "An event ends on or after it starts"),
             between("killed", 0, None, "People killed are not negative"),
