@@ -92,6 +92,24 @@ def test_every_figure_carries_the_bounds_its_qualifier_gives(published_warehouse
         assert built[row["fact_id"]] == expected, f"{mart} {row['fact_id']} ({row['qualifier']})"
 
 
+def test_every_event_figure_carries_the_bounds_of_its_figure_qualifier(published_warehouse: Path) -> None:
+    rules = vocabulary()
+    figures = ("killed", "displaced", "troops", "area_km2")
+    columns = ", ".join(f"{f}_lower, {f}_upper" for f in figures)
+    built = {fact_id: rest for fact_id, *rest in query(
+        published_warehouse, f"select fact_id, {columns}, figures_are_exact from marts.fct_event")}
+    for row in seed_rows("facts/events.csv"):
+        rule = rules.get(row["figure_qualifier"])
+        expected: list[object] = []
+        for figure in figures:
+            expected += [expected_bound(rule["lower_bound_from"], row[figure], "") if rule else None,
+                         expected_bound(rule["upper_bound_from"], row[figure], "") if rule else None]
+        expected.append(rule["is_exact"] == "true" if rule else None)
+        assert built[row["fact_id"]] == expected, row["fact_id"]
+    # "Roughly 100,000 of them fled to Armenia": approximate, so open on both sides and not exact
+    assert built["EVT-003-04"][2:4] == [None, None] and built["EVT-003-04"][-1] is False
+
+
 def test_no_derived_or_bounded_number_is_marked_exact_from_a_hedged_figure(published_warehouse: Path) -> None:
     hedged = [q for q, rule in vocabulary().items() if rule["is_exact"] != "true"]
     assert {"approx", "almost", "more_than"} <= set(hedged)

@@ -223,8 +223,8 @@ def test_dashboard_with_alignment_and_trade_charts(api: Api, server: Server, dat
             {"viz_type": "echarts_timeseries_bar", "x_axis": "trade_year", "metrics": [value],
              "groupby": ["series", "flow"], "adhoc_filters": [], "row_limit": 10000, "show_legend": True,
              "orientation": "vertical", "x_axis_sort_asc": True, "y_axis_format": "SMART_NUMBER",
-             "logAxis": True, "minorSplitLine": True, "x_axis_title": "year",
-             "y_axis_title": "value, million USD (log scale); (<, >, ≈ …) = bounded figure"},
+             "logAxis": True, "minorSplitLine": True, "x_axis_title": "year", "x_axis_title_margin": 30,
+             "y_axis_title": "million USD (log scale)", "y_axis_title_margin": 50},
             {"columns": ["trade_year", "series", "flow"], "metrics": [value]},
             dashboard),
     }

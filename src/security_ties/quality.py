@@ -441,6 +441,9 @@ def domain_rules() -> dict[str, list[Expectation]]:
             between("displaced", 0, None, "People displaced are not negative"),
             between("troops", 0, None, "Troops are not negative"),
             between("area_km2", 0, None, "An area is positive", strict_min=True),
+            *[rule for figure in ("killed", "displaced", "troops", "area_km2") for rule in (
+                not_before(figure, f"{figure}_lower", "A figure is not below its lower bound"),
+                not_before(f"{figure}_upper", figure, "A figure is not above its upper bound"))],
         ],
         "fct_event_actor": [
             fact_ids("fact_id", "EVT"),

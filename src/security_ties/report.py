@@ -182,7 +182,7 @@ def trade_chart(trade: pd.DataFrame) -> Chart:
         categories = [share_category(p, y, d) for p, y, d in zip(shares["partner"], shares["trade_year"], shares["doc_id"])]
         labels = _labels(shares, "share_pct", _percent)
         figure.add_bar(
-            x=categories, y=shares["share_pct"], text=labels, textposition="outside", name="stated share",
+            x=categories, y=shares["share_pct"], text=labels, textposition="outside", name="stated share", width=0.35,
             marker={"color": ["#1f5fa8" if exact else "rgba(31,95,168,0.35)" for exact in shares["is_exact"]],
                     "line": {"color": "#1f5fa8", "width": 2}},
             error_y={**_error_bars(shares, "share_pct", 1.0), "color": "#1f5fa8"},
