@@ -67,7 +67,8 @@ FAULTS = (
     Fault("unknown_code", "fct_trade_flow", "expect_column_values_to_be_in_set(flow)", (
         """insert into marts.fct_trade_flow by name
            select 'TRD-001-98' as fact_id, 'doc_001' as doc_id, 'ARM' as reporter_iso3, 'RUS' as partner_iso3,
-                  'barter' as flow, 2023 as trade_year, 1000000.0 as value_usd, 'exact' as qualifier,
+                  'barter' as flow, 2023 as trade_year, 1000000.0 as value_usd, 1000000.0 as value_usd_lower,
+                  1000000.0 as value_usd_upper, 'exact' as qualifier, true as is_exact,
                   'an injected quote' as evidence""",
     )),
     Fault("missing_evidence", "fct_event", "expect_column_value_lengths_to_be_between(evidence)", (
