@@ -67,7 +67,8 @@ FAULTS = (
     Fault("unknown_code", "fct_trade_flow", "expect_column_values_to_be_in_set(flow)", (
         """insert into marts.fct_trade_flow by name
            select 'TRD-001-98' as fact_id, 'doc_001' as doc_id, 'ARM' as reporter_iso3, 'RUS' as partner_iso3,
-                  'barter' as flow, 2023 as trade_year, 1000000.0 as value_usd, 'exact' as qualifier,
+                  'barter' as flow, 2023 as trade_year, 1000000.0 as value_usd, 1000000.0 as value_usd_lower,
+                  1000000.0 as value_usd_upper, 'exact' as qualifier, true as is_exact,
                   'an injected quote' as evidence""",
     )),
     Fault("missing_evidence", "fct_event", "expect_column_value_lengths_to_be_between(evidence)", (
@@ -152,7 +153,7 @@ def test_every_mart_has_a_suite_and_every_suite_a_mart(project: Project, publish
             "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
     contracts = quality.load_contracts(project.root)
     assert set(quality.suite_tables(project)) == marts
-    suites, problems = quality.plan(contracts, sorted(marts))
+    suites, problems = quality.plan(contracts, sorted(marts), project.seeds_dir)
     assert problems == {}, "\n".join(f"{t}: {p}" for t, ps in problems.items() for p in ps)
     assert set(suites) == marts == set(quality.ROW_COUNTS)
     for table, expectations in suites.items():

@@ -90,6 +90,7 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "dim_organization": (15, None),
     "dim_document": (5, None),  # at least the five source texts; `security-ties add-document` adds more
     "dim_date": (14_610, 14_610),  # every day from 1991-01-01 to 2030-12-31
+    "dim_qualifier": (8, None),  # the qualifier vocabulary: exact, approx, almost, more/less than, at least, up to, range
     # built from the extracted facts: empty means the extraction or a model broke
     "dim_treaty": (1, None),
     "dim_weapon_system": (1, None),
@@ -114,7 +115,6 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "mart_membership_on_publication_dates": (0, None),
 })
 
-QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least", "up_to", "range")
 PRECISIONS = ("day", "month", "year")
 DATE_BASES = ("stated", "relative_to_publication", "inferred_from_context", "publication_date")
 # Membership event types and statuses come from seeds/vocabulary/membership_event_types.csv (vocabulary.py).
@@ -263,7 +263,12 @@ ISO_DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 
 # --- rules keyed by column name, shared by every mart --------------------------------------------
 
-def _convention_rules(column: str) -> list[Expectation]:
+def qualifier_codes(seeds_dir: Path = PROJECT_SEEDS) -> tuple[str, ...]:
+    """The qualifier codes of the vocabulary seed (seeds/vocabulary/qualifiers.csv), in its display order."""
+    return vocabulary.codes(seeds_dir, "qualifiers", "qualifier")
+
+
+def _convention_rules(column: str, qualifiers: Sequence[str]) -> list[Expectation]:
     rules: list[Expectation] = []
     if column.endswith("_iso3"):
         rules.append(matches(column, r"^[A-Z]{3}$", "Countries are ISO 3166-1 alpha-3 codes (no dbt test)"))
@@ -282,7 +287,7 @@ def _convention_rules(column: str) -> list[Expectation]:
     if column.endswith("date_basis"):
         rules.append(in_set(column, DATE_BASES, "How the date was found"))
     if column.endswith("qualifier"):
-        rules.append(in_set(column, QUALIFIERS, "How exact a stated figure is"))
+        rules.append(in_set(column, qualifiers, "How exact a stated figure is (codes of seeds/vocabulary/qualifiers.csv)"))
     if "share_pct" in column:
         rules.append(between(column, 0, 100, "Shares are percentages from 0 to 100"))
     return rules
@@ -307,6 +312,14 @@ def overlaps_previous_spell(spells: pd.DataFrame) -> pd.Series:
     return overlaps.reindex(spells.index).astype(bool)
 
 
+def exact_growth_from_bounded_figure(trade: pd.DataFrame) -> pd.Series:
+    """True where a growth is marked exact although the figure or the previous figure it is computed from is
+    not exact (bounded or approximate)."""
+    marked_exact = trade["growth_is_exact"].fillna(False).astype(bool)
+    inputs_exact = trade["is_exact"].fillna(False).astype(bool) & trade["previous_is_exact"].fillna(False).astype(bool)
+    return marked_exact & ~inputs_exact
+
+
 def fact_id_names_another_document(facts: pd.DataFrame) -> pd.Series:
     """True where the document number inside fact_id (TRD-001-01) is not the row's doc_id (doc_001)."""
     from_id = facts["fact_id"].str.extract(r"^[A-Z]{3}-([0-9]{3})-", expand=False)
@@ -326,6 +339,10 @@ def derived_checks(table: str) -> dict[str, tuple[DerivedCheck, str]]:
             overlaps_previous_spell,
             ("Derived check: no two spells of one country in one organisation overlap (each spell starts after "
              "the previous one ended; an open spell is the last one)"))
+    if table == "mart_trade_partners":
+        checks["exact_growth_from_bounded_figure"] = (
+            exact_growth_from_bounded_figure,
+            "Derived check: a growth is exact only when both figures it is computed from are exact")
     if table in fact_id_marts():
         checks["fact_id_names_another_document"] = (
             fact_id_names_another_document,
@@ -518,13 +535,16 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
             fact_ids("fact_id", prefix["events"]),
             in_set("event_type", ["attack", "war", "incursion", "offensive", "ceasefire", "summit", "meeting", "exercise",
                                   "freeze", "recall", "deployment", "withdrawal", "statement", "agreement", "election",
-                                  "protest", "visit", "mission", "vote", "other"], "Kinds of event"),
+                                  "protest", "visit", "mission", "vote", "relation", "other"], "Kinds of event"),
             not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
             not_before("end_date_latest", "event_date_earliest", "An event ends on or after it starts"),
             between("killed", 0, None, "People killed are not negative"),
             between("displaced", 0, None, "People displaced are not negative"),
             between("troops", 0, None, "Troops are not negative"),
             between("area_km2", 0, None, "An area is positive", strict_min=True),
+            *[rule for figure in ("killed", "displaced", "troops", "area_km2") for rule in (
+                not_before(figure, f"{figure}_lower", "A figure is not below its lower bound"),
+                not_before(f"{figure}_upper", figure, "A figure is not above its upper bound"))],
         ],
         "fct_event_actor": [
             fact_ids("fact_id", prefix["events"]),
@@ -544,7 +564,11 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
             matches("indicator", SNAKE_CASE, "Indicator names are snake_case (no dbt test)"),
             in_set("unit", ["usd", "pct", "persons", "km2", "count", "years", "months", "days", "km"], "Units"),
             between("value", 0, None, "Stated quantities are not negative (no dbt test)"),
-            not_before("value_upper", "value", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("value", "value_lower", "A figure is not below its lower bound"),
+            not_before("value_upper", "value", "A figure is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
             years("ref_year"),
         ],
         "fct_membership_event": [
@@ -566,7 +590,13 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
             in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
             years("trade_year"),
             between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
-            not_before("value_usd_upper", "value_usd", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("value_usd", "value_usd_lower", "A figure is not below its lower bound"),
+            not_before("value_usd_upper", "value_usd", "A figure is not above its upper bound"),
+            not_before("share_pct", "share_pct_lower", "A share is not below its lower bound"),
+            not_before("share_pct_upper", "share_pct", "A share is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
             between("partner_rank", 1, None, "Ranks start at 1"),
         ],
         "fct_treaty_event": [
@@ -633,6 +663,13 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
             between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
             between("previous_value_usd", 0, None, "A stated trade value is positive (no dbt test)", strict_min=True),
             between("partner_rank", 1, None, "Ranks start at 1"),
+            not_before("value_usd", "value_usd_lower", "A figure is not below its lower bound"),
+            not_before("value_usd_upper", "value_usd", "A figure is not above its upper bound"),
+            not_before("growth_pct_since_previous_year", "growth_pct_lower", "A growth is not below its lower bound"),
+            not_before("growth_pct_upper", "growth_pct_since_previous_year", "A growth is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
         ],
     }
 
@@ -657,6 +694,7 @@ def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str],
     or column the contract no longer declares (such a rule is left out and reported instead)."""
     declared = f"declared in {CONTRACTS}/*.yml"
     domain = domain_rules(seeds_dir)
+    qualifiers = qualifier_codes(seeds_dir)
     problems: Problems = {}
     for table in sorted(set(warehouse_tables) - set(contracts)):
         problems.setdefault(table, []).append(f"no expectation suite: the table is not {declared}")
@@ -672,7 +710,7 @@ def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str],
         known = set(contract.columns) | set(derived_checks(table))
         rules = [*structure_rules(contract), *row_count_rules(table)]
         for column in contract.columns:
-            rules += _convention_rules(column)
+            rules += _convention_rules(column, qualifiers)
         for rule in domain.get(table, []):
             if _columns(rule) <= known:
                 rules.append(rule)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,14 +52,15 @@ ATTESTED = "first_attested"
 KNOWN_FROM_COLOUR = "#222"
 
 TRADE_SQL = """
-select coalesce(t.partner_name, t.partner_iso3, f.partner_org_code, 'unspecified') as partner,
-       t.flow, t.trade_year, max(t.value_usd) / 1e9 as value_busd, max(t.share_pct) as share_pct,
-       string_agg(t.fact_id, ', ' order by t.fact_id) as fact_ids
-from marts.mart_trade_partners as t
-left join marts.fct_trade_flow as f on f.fact_id = t.fact_id
-where t.trade_year is not null and (t.value_usd is not null or t.share_pct is not null)
-group by all
-order by partner, t.flow, t.trade_year
+select coalesce(c.country_name, f.partner_iso3, o.org_name, f.partner_org_code) as partner,
+       f.flow, f.trade_year, f.doc_id, f.fact_id, f.qualifier, q.display_symbol, f.is_exact,
+       f.value_usd, f.value_usd_lower, f.value_usd_upper, f.share_pct, f.share_pct_lower, f.share_pct_upper
+from marts.fct_trade_flow as f
+inner join marts.dim_qualifier as q on q.qualifier = f.qualifier
+left join marts.dim_country as c on c.iso3 = f.partner_iso3
+left join marts.dim_organization as o on o.org_code = f.partner_org_code
+where f.value_usd is not null or f.share_pct is not null
+order by partner, f.flow, f.trade_year, f.fact_id
 """
 
 ARMS_SQL = """
@@ -159,30 +161,90 @@ def spell_chart(spells: pd.DataFrame) -> Chart:
                  "drawn from its first attestation)", len(spells), marks, figure)
 
 
+def _money(usd: float) -> str:
+    """$8.0 bn, $188 M, $6.5 M: the figure as a reader would write it."""
+    if usd >= 1e9:
+        return f"${usd / 1e9:.1f} bn"
+    millions = usd / 1e6
+    return f"${millions:.1f} M" if millions < 10 else f"${millions:.0f} M"
+
+
+def _percent(share: float) -> str:
+    return f"{share:g} %"
+
+
+def bound_label(value: float, lower: float | None, upper: float | None, symbol: str,
+                fmt: Callable[[float], str]) -> str:
+    """A stated figure with its bound, using the qualifier's display symbol from dim_qualifier: "< $8.0 bn",
+    "> 30 %", "≈ $1.5 bn", "$10 M–$15 M" when both bounds are stated and differ, the bare figure when exact."""
+    if pd.notna(lower) and pd.notna(upper) and lower != upper:
+        return f"{fmt(lower)}–{fmt(upper)}"
+    return f"{symbol} {fmt(value)}".strip()
+
+
+def _labels(rows: pd.DataFrame, column: str, fmt: Callable[[float], str]) -> list[str]:
+    return [bound_label(value, lower, upper, symbol, fmt)
+            for value, lower, upper, symbol in zip(
+                rows[column], rows[f"{column}_lower"], rows[f"{column}_upper"], rows["display_symbol"])]
+
+
+def _error_bars(rows: pd.DataFrame, column: str, scale: float) -> dict[str, object]:
+    """Error bars from each figure to the bounds its qualifier states (none where a bound is open)."""
+    above = (rows[f"{column}_upper"] - rows[column]).fillna(0) / scale
+    below = (rows[column] - rows[f"{column}_lower"]).fillna(0) / scale
+    return {"type": "data", "symmetric": False, "array": above.tolist(), "arrayminus": below.tolist(),
+            "visible": bool((above > 0).any() or (below > 0).any())}
+
+
+def share_category(partner: str, year: object, doc_id: str) -> str:
+    """A share's bar: partner and year, or "as stated in <doc>" when the text gives no year."""
+    return f"{partner}, {int(year)}" if pd.notna(year) else f"{partner}, as stated in {doc_id} (no year given)"
+
+
 def trade_chart(trade: pd.DataFrame) -> Chart:
-    """Trade value (top) and share (bottom) by partner and year, one line per partner and flow."""
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                           subplot_titles=("value, billion USD", "share of the reporter's trade, %"))
+    """Trade value by partner and year on a log axis (so a $1.2 M partner is as visible as an $8 bn one),
+    and every stated share (top) with the bound its qualifier states: hollow markers and a label such as
+    "< $8.0 bn" for a figure that is not exact. A share the text gives without a year is drawn as "as stated
+    in <doc>" rather than dropped."""
+    figure = make_subplots(rows=2, cols=1, vertical_spacing=0.16, row_heights=[0.68, 0.32],
+                           subplot_titles=("value, million USD (log scale); hollow marker = bounded or approximate figure",
+                                           "share of the reporter's trade, % (bar to the stated figure)"))
+    values = trade[trade["value_usd"].notna() & trade["trade_year"].notna()]
+    shares = trade[trade["share_pct"].notna()]
     symbols = {"total": "circle", "exports": "triangle-up", "imports": "triangle-down"}
-    for index, ((partner, flow), rows) in enumerate(trade.groupby(["partner", "flow"], sort=False)):
+    for index, ((partner, flow), rows) in enumerate(values.groupby(["partner", "flow"], sort=False)):
         colour = f"hsl({(index * 67) % 360},60%,42%)"
-        for row_number, column in ((1, "value_busd"), (2, "share_pct")):
-            points = rows[rows[column].notna()]
-            if points.empty:
-                continue
-            figure.add_scatter(
-                x=points["trade_year"], y=points[column], mode="lines+markers", name=f"{partner} ({flow})",
-                legendgroup=f"{partner}-{flow}", showlegend=bool(row_number == 1 or rows["value_busd"].isna().all()),
-                marker={"symbol": symbols.get(flow, "circle"), "size": 9, "color": colour}, line={"color": colour},
-                customdata=points["fact_ids"], hovertemplate="%{x}: %{y}<br>%{customdata}<extra></extra>",
-                row=row_number, col=1,
-            )
-    figure.update_layout(height=620, legend_title_text="partner (flow)")
-    figure.update_xaxes(title_text="year", dtick=1, row=2, col=1)
+        marker = [symbols.get(flow, "circle") + ("" if exact else "-open") for exact in rows["is_exact"]]
+        labels = _labels(rows, "value_usd", _money)
+        figure.add_scatter(
+            x=rows["trade_year"], y=rows["value_usd"] / 1e6, mode="lines+markers+text", name=f"{partner} ({flow})",
+            legendgroup=f"{partner}-{flow}", text=labels, textposition="top center",
+            marker={"symbol": marker, "size": 10, "color": colour, "line": {"width": 2, "color": colour}},
+            line={"color": colour}, error_y={**_error_bars(rows, "value_usd", 1e6), "color": colour},
+            customdata=list(zip(rows["fact_id"], rows["qualifier"])),
+            hovertemplate="%{x}: %{text}<br>%{customdata[1]} · %{customdata[0]}<extra></extra>", row=1, col=1,
+        )
+    if not shares.empty:
+        categories = [share_category(p, y, d) for p, y, d in zip(shares["partner"], shares["trade_year"], shares["doc_id"])]
+        labels = _labels(shares, "share_pct", _percent)
+        figure.add_bar(
+            x=categories, y=shares["share_pct"], text=labels, textposition="outside", name="stated share", width=0.35,
+            marker={"color": ["#1f5fa8" if exact else "rgba(31,95,168,0.35)" for exact in shares["is_exact"]],
+                    "line": {"color": "#1f5fa8", "width": 2}},
+            error_y={**_error_bars(shares, "share_pct", 1.0), "color": "#1f5fa8"},
+            customdata=list(zip(shares["fact_id"], shares["qualifier"])),
+            hovertemplate="%{x}: %{text}<br>%{customdata[1]} · %{customdata[0]}<extra></extra>", row=2, col=1,
+        )
+    figure.update_layout(height=720, legend_title_text="partner (flow)")
+    figure.update_yaxes(type="log", title_text="million USD", row=1, col=1)
+    figure.update_yaxes(range=[0, 100], title_text="%", row=2, col=1)
+    figure.update_xaxes(title_text="year", dtick=1, row=1, col=1)
+    figure.update_xaxes(type="category", row=2, col=1)
     if trade.empty:
-        _no_rows(figure, "marts.mart_trade_partners", subplots=2)
-    marks = int(trade["value_busd"].notna().sum() + trade["share_pct"].notna().sum())
-    return Chart("trade", "Trade by partner and year", "marts.mart_trade_partners", len(trade), marks, figure)
+        _no_rows(figure, "marts.fct_trade_flow", subplots=2)
+    marks = len(values) + len(shares)
+    return Chart("trade", "Trade by partner and year, with the bounds the texts state", "marts.fct_trade_flow",
+                 len(trade), marks, figure)
 
 
 def arms_chart(arms: pd.DataFrame, stages: pd.DataFrame) -> Chart:
