@@ -94,11 +94,15 @@ def known_test_names(macros_dir: Path) -> set[str]:
     return names
 
 
-def _line_of(text: str, token: str, after: str = "") -> int:
-    """1-based line of the first `token` after the first `after` in a YAML text (1 if not found)."""
-    start = text.find(after) if after else 0
-    position = text.find(token, max(start, 0))
-    return text.count("\n", 0, position) + 1 if position >= 0 else 1
+def _line_of(text: str, token: str, *after: str) -> int:
+    """1-based line of the first whole-word `token` following each of `after` in turn, in a YAML text (the line
+    of the last anchor found, or 1, when the token is not found)."""
+    position = 0
+    for anchor in after:
+        found = re.compile(rf"\b{re.escape(anchor)}\b").search(text, position)
+        position = found.start() if found else position
+    match = re.compile(rf"\b{re.escape(token)}\b").search(text, position)
+    return text.count("\n", 0, match.start() if match else position) + 1
 
 
 def load_specs(seeds_dir: Path, macros_dir: Path | None = None) -> dict[str, SeedSpec]:
@@ -134,8 +138,9 @@ def load_specs(seeds_dir: Path, macros_dir: Path | None = None) -> dict[str, See
                 test_name, _ = _test_name_and_args(test)
                 if test_name not in known:
                     on = f"column {column} of seed {name}" if column else f"seed {name}"
+                    anchors = [f"name: {name}"] + ([f"name: {column}"] if column else [])
                     problems.append(Located(
-                        where, _line_of(text, test_name, f"name: {name}"),
+                        where, _line_of(text, test_name, *anchors),
                         f"unknown data test {test_name!r} on {on}: neither a dbt built-in test nor a "
                         f"`{{% test {test_name}(...) %}}` macro under macros/ (misspelt, or the macro is missing)",
                     ))
