@@ -321,3 +321,55 @@ def test_a_build_on_a_full_disk_stops_before_dbt_starts(tmp_path: Path, monkeypa
     with pytest.raises(BuildError, match="only 1 MiB free, a build needs about 48 MiB"):
         build_module.build(project)
     assert not project.published_path.exists()
+
+
+def test_a_warehouse_from_before_the_manifest_keeps_its_releases_and_its_published_file(small_project: Project) -> None:
+    stand_in(small_project.published_path, "b1")
+    legacy = stand_in(small_project.releases_dir / "b0" / "security_ties.duckdb", "b0")
+    os.utime(legacy, (time.time() - 100, time.time() - 100))
+    publish_builds(small_project, ["b2"])
+    assert release_ids(small_project) == ["b2", "b1", "b0"]
+    assert rollback(small_project, export=None) == "b1"
+    assert rollback(small_project, export=None) == "b0"
+
+
+CHILD_OWNER = """
+import subprocess, sys
+from pathlib import Path
+from security_ties.build import child_process_options, stop_on_sigterm
+with stop_on_sigterm():
+    child = subprocess.Popen(["sleep", "600"], **child_process_options())
+    Path(sys.argv[1]).write_text(str(child.pid))
+    child.wait()
+"""
+
+
+def process_alive(pid: int) -> bool:
+    """Running (a zombie waiting for a reaper counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_a_child_started_by_the_build_dies_with_it(tmp_path: Path, signal_number: int) -> None:
+    pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", CHILD_OWNER, str(pid_file)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert parent.poll() is None and time.monotonic() < deadline, "the parent did not start its child"
+            time.sleep(0.02)
+        child = int(pid_file.read_text())
+        assert os.getpgid(child) == child != os.getpgid(parent.pid)  # its own process group
+        os.kill(parent.pid, signal_number)  # the parent only, never its group
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 2
+        while process_alive(child) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not process_alive(child), f"child {child} outlived its parent killed by {signal.Signals(signal_number).name}"
+    finally:
+        if parent.poll() is None:
+            parent.kill()

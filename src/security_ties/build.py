@@ -325,7 +325,7 @@ def keep_release(project: Project, candidate: Path, build_id: str) -> dict[str, 
 def publish(project: Project, candidate: Path, build_id: str) -> None:
     """Keep a copy of the candidate as the release of `build_id` (unless that release exists, as in a rollback),
     make the candidate read-only and rename it over the published file, then record it in the manifest."""
-    manifest = read_release_manifest(project)
+    manifest = adopt_unrecorded_releases(project)
     known = {entry["build_id"] for entry in manifest["releases"]}
     if build_id not in known or not release_path(project, build_id).is_file():
         manifest["releases"] = [e for e in manifest["releases"] if e["build_id"] != build_id]
@@ -336,6 +336,37 @@ def publish(project: Project, candidate: Path, build_id: str) -> None:
     manifest["published"] = build_id
     write_release_manifest(project, manifest)
     prune_releases(project)
+
+
+def adopt_unrecorded_releases(project: Project) -> dict[str, Any]:
+    """Bring a warehouse folder from before the release manifest under it: keep the published file as a release
+    (when its build id can be read) and record the old release folders, replacing any hard link to the published
+    file by a copy. Returns the manifest."""
+    manifest = read_release_manifest(project)
+    recorded = {e["build_id"] for e in manifest["releases"]}
+    published = project.published_path
+    adopted = []
+    if project.releases_dir.is_dir():
+        folders = [p for p in project.releases_dir.iterdir() if p.is_dir() and p.name not in recorded
+                   and not p.name.startswith(".") and (p / PUBLISHED_NAME).is_file()]
+        for folder in sorted(folders, key=lambda p: (p / PUBLISHED_NAME).stat().st_mtime):
+            release = folder / PUBLISHED_NAME
+            if published.exists() and os.path.samefile(release, published):
+                release.unlink()  # a hard link from the old scheme: a write to the published file would change it
+                shutil.copyfile(published, release.with_name(f".{PUBLISHED_NAME}.partial"))
+                os.replace(release.with_name(f".{PUBLISHED_NAME}.partial"), release)
+            os.chmod(release, READ_ONLY)
+            adopted.append({"build_id": folder.name, "sha256": sha256_file(release), "bytes": release.stat().st_size,
+                            "released_at": "adopted"})
+    if manifest["published"] is None and published.exists():
+        build_id = published_build_id(published)
+        if build_id and build_id not in recorded | {e["build_id"] for e in adopted}:
+            adopted.append(keep_release(project, published, build_id))
+        manifest["published"] = build_id
+    if adopted or manifest["published"] != read_release_manifest(project)["published"]:
+        manifest["releases"] = adopted + manifest["releases"]
+        write_release_manifest(project, manifest)
+    return manifest
 
 
 def prune_releases(project: Project) -> list[str]:
@@ -512,6 +543,7 @@ def heal(project: Project, export: Exporter | None = exports.export_marts) -> li
     """Repair what a killed build can leave behind (called with the build lock held): empty release folders,
     and exports/current lagging behind the published build. Returns one line per repair."""
     repairs = [f"removed empty release folder releases/{name}" for name in remove_empty_release_folders(project)]
+    adopt_unrecorded_releases(project)
     published, exported = exports_lag(project)
     if published and export:
         export(project, project.published_path, published)

@@ -48,6 +48,7 @@ class Document:
     doc_id: str
     file_name: str
     sha256: str
+    line: int = 0  # line of its row in the documents seed
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def row_problem(path: str, line: int, row_key: str, message: str) -> Located:
 
 def read_documents(documents_csv: Path) -> list[Document]:
     with documents_csv.open(newline="", encoding="utf-8-sig") as handle:
-        return [Document(r["doc_id"], r["file_name"], r["sha256"]) for r in csv.DictReader(handle)]
+        reader = csv.DictReader(handle)
+        return [Document(r["doc_id"], r["file_name"], r["sha256"], reader.line_num) for r in reader]
 
 
 def read_quotes(seed_csv: Path, quote_column: str = "evidence") -> list[Quote]:
@@ -119,7 +121,8 @@ class Corpus:
 
     def hash_problems(self) -> list[Located]:
         problems = []
-        for line, doc in enumerate(self.documents.values(), start=2):
+        for doc in self.documents.values():
+            line = doc.line
             path = self.corpus_dir / doc.file_name
             if not path.is_file():
                 problems.append(row_problem(self.documents_path, line, doc.doc_id, f"file {path} is missing"))

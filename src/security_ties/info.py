@@ -29,7 +29,7 @@ def package_versions() -> dict[str, str]:
 def seed_row_counts(seeds_dir: Path) -> dict[str, int]:
     counts = {}
     for path in sorted(seeds_dir.rglob("*.csv")):
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:  # validate-seeds names bad bytes
             counts[path.relative_to(seeds_dir).as_posix()] = max(sum(1 for _ in csv.reader(handle)) - 1, 0)
     return counts
 

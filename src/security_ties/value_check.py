@@ -48,8 +48,11 @@ _WORDS = {
     "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "dozen": 12,
 }
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
+QUALIFIER_VOCABULARY = Path("vocabulary") / "qualifiers.csv"
 # Wording in front of a number and the qualifiers it allows; a number with none of them in front is exact.
-_HEDGES = {
+# The qualifier vocabulary seed (seeds/vocabulary/qualifiers.csv, column `wording`) is the home of this rule
+# once it exists; this table is only the fallback for a project without it.
+DEFAULT_HEDGES: dict[str, set[str]] = {
     "approximately": {"approx"}, "around": {"approx"}, "about": {"approx"}, "roughly": {"approx"},
     "some": {"approx"}, "circa": {"approx"}, "an estimated": {"approx"}, "estimated": {"approx"},
     "almost": {"approx", "less_than"}, "nearly": {"approx", "less_than"},
@@ -58,7 +61,7 @@ _HEDGES = {
     "no more than": {"up_to"}, "up to": {"up_to"}, "at most": {"up_to"}, "less than": {"less_than"},
     "fewer than": {"less_than"}, "under": {"less_than"}, "below": {"less_than"},
 }
-_HEDGE_BEFORE = re.compile(r"\b(" + "|".join(sorted(_HEDGES, key=len, reverse=True)) + r")\s+(?:\$\s*)?$")
+_PHRASE = re.compile(r"[a-z]+(?: [a-z]+)*")
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
 
@@ -82,12 +85,28 @@ class Mention:
     is_year_shaped: bool
 
 
-def _hedge_before(text: str, start: int) -> str:
-    match = _HEDGE_BEFORE.search(text[max(0, start - 24):start])
+def load_hedges(seeds_dir: Path) -> dict[str, set[str]]:
+    """Hedge phrase -> qualifiers it allows, from the qualifier vocabulary seed's `wording` column when the
+    project has one (phrases of plain words; examples such as "between ... and ..." are skipped)."""
+    vocabulary = seeds_dir / QUALIFIER_VOCABULARY
+    if not vocabulary.is_file():
+        return DEFAULT_HEDGES
+    hedges: dict[str, set[str]] = {}
+    with vocabulary.open(newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            for phrase in (row.get("wording") or "").split(","):
+                if _PHRASE.fullmatch(phrase := phrase.strip().lower()):
+                    hedges.setdefault(phrase, set()).add(row["qualifier"])
+    return hedges
+
+
+def _hedge_before(text: str, start: int, hedges: dict[str, set[str]]) -> str:
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(hedges, key=len, reverse=True))) + r")\s+(?:\$\s*)?$")
+    match = pattern.search(text[max(0, start - 24):start])
     return match.group(1) if match else ""
 
 
-def mentions(quote: str) -> list[Mention]:
+def mentions(quote: str, hedges: dict[str, set[str]] = DEFAULT_HEDGES) -> list[Mention]:
     """Every number the quote states, with the scale word after it applied ("$2.2 billion" -> 2.2e9)."""
     text = normalise(quote)
     found: list[Mention] = []
@@ -95,14 +114,14 @@ def mentions(quote: str) -> list[Mention]:
         digits = match.group(1).replace(",", "") + (match.group(2) or "")
         number = float(digits)
         rest = text[match.end():]
-        hedge = _hedge_before(text, match.start())
+        hedge = _hedge_before(text, match.start(), hedges)
         is_percent = bool(_PERCENT_AFTER.match(rest))
         year_shaped = bool(re.fullmatch(r"\d{4}", digits))
         found.append(Mention(number, hedge, is_percent, year_shaped))
         if scale := _SCALE_AFTER.match(rest):
             found.append(Mention(number * _SCALES[scale.group(1)], hedge, False, False))
     for match in _WORD.finditer(text):
-        found.append(Mention(float(_WORDS[match.group(1)]), _hedge_before(text, match.start()),
+        found.append(Mention(float(_WORDS[match.group(1)]), _hedge_before(text, match.start(), hedges),
                              bool(_PERCENT_AFTER.match(text[match.end():])), False))
     return found
 
@@ -119,31 +138,37 @@ def value_kind(column: str, row: dict[str, str]) -> str:
     return "count"
 
 
+def plain(number: float) -> str:
+    """A number as a reader writes it in a seed: 2200000000, 2.2 (never 2.2e+09)."""
+    return str(int(number)) if number == int(number) else repr(number)
+
+
 def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def value_problem(value: float, kind: str, qualifier: str, quote: str) -> str | None:
+def value_problem(value: float, kind: str, qualifier: str, quote: str,
+                  hedges: dict[str, set[str]] = DEFAULT_HEDGES) -> str | None:
     """Why `value` is not what the quote states (None when it is)."""
-    candidates = [m for m in mentions(quote) if _same(m.value, value)]
+    candidates = [m for m in mentions(quote, hedges) if _same(m.value, value)]
     if kind == "percent":
         candidates = [m for m in candidates if m.is_percent]
     elif kind == "year":
         candidates = [m for m in candidates if m.is_year_shaped]
     if not candidates:
         wanted = {"percent": "as a percentage", "year": "as a year"}.get(kind, "")
-        stated = sorted({f"{m.value:g}" for m in mentions(quote)}) or ["none"]
-        return f"{value:g} is not stated {wanted} in the quote (numbers it states: {', '.join(stated)})".replace("  ", " ")
+        stated = [plain(v) for v in sorted({m.value for m in mentions(quote)})] or ["none"]
+        return f"{plain(value)} is not stated {wanted} in the quote (numbers it states: {', '.join(stated)})".replace("  ", " ")
     if kind == "year" or qualifier in ("", "range"):
         return None
-    fitting = [m for m in candidates if (qualifier == "exact" and not m.hedge) or qualifier in _HEDGES.get(m.hedge, ())]
+    fitting = [m for m in candidates if (qualifier == "exact" and not m.hedge) or qualifier in hedges.get(m.hedge, ())]
     if fitting:
         return None
     wording = candidates[0].hedge
     if qualifier == "exact":
-        return f"{value:g} is hedged in the quote ('{wording} {value:g}') but the qualifier is exact"
+        return f"{plain(value)} is hedged in the quote ('{wording} ...') but the qualifier is exact"
     return (f"qualifier {qualifier} does not fit the quote's wording "
-            f"('{wording + ' ' if wording else ''}{value:g}' with {'no hedge word' if not wording else repr(wording)})")
+            f"({'no hedge word in front of ' + plain(value) if not wording else repr(wording) + ' in front of ' + plain(value)})")
 
 
 def date_problem(value: str, precision: str, quote: str) -> str | None:
@@ -182,7 +207,7 @@ def read_exceptions(path: Path) -> list[Exception_]:
         return [Exception_(reader.line_num, r["fact_id"], r["column_name"], r["reason"]) for r in reader]
 
 
-def _row_problems(data: SeedData) -> list[tuple[int, str, str, str]]:
+def _row_problems(data: SeedData, hedges: dict[str, set[str]]) -> list[tuple[int, str, str, str]]:
     """(line, fact id, column, problem) for every value of one seed that its quote does not state."""
     types = data.spec.column_types
     numeric = [c for c, t in types.items() if is_numeric_type(t)]
@@ -196,7 +221,7 @@ def _row_problems(data: SeedData) -> list[tuple[int, str, str, str]]:
             if row[column] == "" or number_problem(row[column], types[column]):
                 continue  # empty, or unreadable (the pre-flight names that)
             kind = value_kind(column, row)
-            if problem := value_problem(float(row[column]), kind, qualifier, quote):
+            if problem := value_problem(float(row[column]), kind, qualifier, quote, hedges):
                 found.append((line, row[key], column, f"{column} {problem}"))
         for column in dates:
             if row[column] and row[f"{column}_basis"] == "stated":
@@ -211,6 +236,7 @@ def check_values(seeds_dir: Path) -> tuple[int, list[Located]]:
     seeds, _, _ = read_all_seeds(seeds_dir)
     exceptions_path = seeds_dir / EXCEPTIONS
     exceptions = read_exceptions(exceptions_path)
+    hedges = load_hedges(seeds_dir)
     excused = {(e.fact_id, e.column_name) for e in exceptions}
     used: set[tuple[str, str]] = set()
     known_cells: set[tuple[str, str]] = set()
@@ -224,7 +250,7 @@ def check_values(seeds_dir: Path) -> tuple[int, list[Located]]:
             known_cells.update((row[key], column) for column in data.spec.column_types)
             checked += sum(1 for c, t in data.spec.column_types.items() if row[c] and is_numeric_type(t))
             checked += sum(1 for c in data.spec.column_types if row.get(f"{c}_basis") == "stated" and row[c])
-        for line, fact_id, column, message in _row_problems(data):
+        for line, fact_id, column, message in _row_problems(data, hedges):
             if (fact_id, column) in excused:
                 used.add((fact_id, column))
             else:
