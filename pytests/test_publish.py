@@ -360,6 +360,39 @@ def test_rollback_restores_the_previous_release_and_its_exports(workspace: Works
     assert workspace.current_export()["build_id"] == newer
 
 
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_a_build_stopped_by_sigterm_or_sigint_cleans_up_and_leaves_no_dbt(workspace: Workspace,
+                                                                          signal_number: int) -> None:
+    sha_before = sha256(workspace.published)
+    builds = workspace.warehouse / "builds"
+    process = subprocess.Popen(workspace.build_command(), cwd=workspace.root, env={**os.environ, **workspace.env},
+                               start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    dbt_pids: list[int] = []
+    try:
+        wait_for(lambda: any(builds.glob(f"*/{PUBLISHED_NAME}")) or process.poll() is not None, 180,
+                 "dbt to create the candidate file")
+        time.sleep(1)
+        dbt_pids = [pid for pid in descendants(process.pid) if "dbt" in command_line(pid)]
+        assert dbt_pids and process.poll() is None, "no dbt was running under the build"
+        os.kill(process.pid, signal_number)
+        _, stderr = process.communicate(timeout=60)
+        deadline = time.monotonic() + 2
+        while any(running(pid) for pid in dbt_pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in dbt_pids if running(pid)] == []
+    finally:
+        for pid in dbt_pids:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == (143 if signal_number == signal.SIGTERM else 130), stderr
+    assert "nothing was published" in stderr or "the published warehouse was not changed" in stderr
+    assert list(builds.iterdir()) == []  # the build's own cleanup ran
+    assert sha256(workspace.published) == sha_before
+
+
 WRITER = """
 import sys, time
 from pathlib import Path

@@ -241,10 +241,38 @@ def test_info_warns_and_doctor_repairs_an_empty_release_folder_and_lagging_expor
 
     assert repairs == ["removed empty release folder releases/b0",
                        "re-exported the marts of build b2 (exports/current showed b1)"]
+    assert build_module.doctor(small_project) == []  # nothing left to repair
     manifest = json.loads((small_project.exports_dir / "current" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["build_id"] == "b2"
     assert not (small_project.releases_dir / "b0").exists()
     assert info.warnings(small_project) == []
+
+
+def test_doctor_makes_a_writable_published_file_read_only_again(small_project: Project) -> None:
+    publish_builds(small_project, ["b1"])
+    export_marts(small_project, small_project.published_path, "b1")
+    small_project.published_path.chmod(0o644)
+    assert any("is writable on disk" in w for w in info.warnings(small_project))
+    assert build_module.doctor(small_project) == [f"made {small_project.published_path} read-only"]
+    assert small_project.published_path.stat().st_mode & 0o222 == 0
+
+
+TINY_DISK_BUILD = 'mount -t tmpfs -o size=2m tmpfs "$1" && shift && exec "$@"'
+
+
+def test_a_build_on_a_tiny_disk_fails_in_the_pre_flight_with_one_line(tmp_path: Path) -> None:
+    """A real 2 MiB file system (tmpfs in a private mount namespace, so no root is needed)."""
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    command = ["unshare", "-rm", "sh", "-c", TINY_DISK_BUILD, "sh", str(warehouse),
+               str(Path(sys.executable).parent / "security-ties"), "build"]
+    environment = {**os.environ, "SECURITY_TIES_WAREHOUSE_DIR": str(warehouse),
+                   "CORPUS_DIR": str(Project.from_environment(ROOT).corpus_dir)}
+    result = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"error: {warehouse}: only 2 MiB free, a build needs about 48 MiB"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "dbt build failed" not in result.stderr
 
 
 def test_a_full_disk_fails_before_dbt_starts_naming_the_folder(small_project: Project,

@@ -131,3 +131,11 @@ def test_the_qualifier_wording_comes_from_the_vocabulary_seed_when_the_project_h
     assert value_problem(8e9, "money", "almost", "to almost $8 billion in 2023", hedges) is None
     assert value_problem(8e9, "money", "approx", "to almost $8 billion in 2023", hedges) == \
         "qualifier approx does not fit the quote's wording ('almost' in front of 8000000000)"
+
+
+def test_a_malformed_row_is_left_to_the_pre_flight_instead_of_crashing_the_check(copied: Path) -> None:
+    events = copied / "seeds" / "facts" / "membership_events.csv"
+    append_line(events, 'MEM-999-01,doc_001,ARM,CSTO,joined,2024-13-45,day,stated,,legal_act,"In 2024",')
+    append_line(copied / TRADE, trade_row("２０１９", "nan"))
+    _, problems = check_values(copied / "seeds")
+    assert problems == []

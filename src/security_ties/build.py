@@ -544,6 +544,9 @@ def heal(project: Project, export: Exporter | None = exports.export_marts) -> li
     and exports/current lagging behind the published build. Returns one line per repair."""
     repairs = [f"removed empty release folder releases/{name}" for name in remove_empty_release_folders(project)]
     adopt_unrecorded_releases(project)
+    if project.published_path.exists() and project.published_path.stat().st_mode & 0o222:
+        os.chmod(project.published_path, READ_ONLY)
+        repairs.append(f"made {project.published_path} read-only")
     published, exported = exports_lag(project)
     if published and export:
         export(project, project.published_path, published)

@@ -99,8 +99,7 @@ def warnings(project: Project) -> list[str]:
     found = [build_module.writer_warning(project.published_path, pid, command)
              for pid, command in build_module.write_holders(project.published_path)]
     if project.published_path.stat().st_mode & 0o222:
-        found.append(f"{project.published_path} is writable on disk; a build publishes it read-only "
-                     "(run `security-ties build` or chmod a-w it)")
+        found.append(f"{project.published_path} is writable on disk: run `security-ties doctor` to make it read-only")
     empty = build_module.empty_release_folders(project)
     if empty:
         found.append(f"empty release folder(s) {', '.join(p.name for p in empty)} (left by a killed build): "

@@ -30,6 +30,7 @@ from pathlib import Path
 from security_ties.evidence import normalise
 from security_ties.problems import Located, display_path, listed
 from security_ties.validate import SeedData, is_numeric_type, number_problem, read_all_seeds
+from security_ties.validate import date_problem as malformed_date
 
 EXCEPTIONS = Path("reference") / "value_check_exceptions.csv"
 EVIDENCE_COLUMN = "evidence"
@@ -192,19 +193,21 @@ def date_problem(value: str, precision: str, quote: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Exception_:
+class Excuse:
+    """One row of the exceptions seed: a value its quote does not state, and why it is still right."""
+
     line: int
     fact_id: str
     column_name: str
     reason: str
 
 
-def read_exceptions(path: Path) -> list[Exception_]:
+def read_exceptions(path: Path) -> list[Excuse]:
     if not path.is_file():
         return []
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        return [Exception_(reader.line_num, r["fact_id"], r["column_name"], r["reason"]) for r in reader]
+        return [Excuse(reader.line_num, r["fact_id"], r["column_name"], r["reason"]) for r in reader]
 
 
 def _row_problems(data: SeedData, hedges: dict[str, set[str]]) -> list[tuple[int, str, str, str]]:
@@ -224,8 +227,9 @@ def _row_problems(data: SeedData, hedges: dict[str, set[str]]) -> list[tuple[int
             if problem := value_problem(float(row[column]), kind, qualifier, quote, hedges):
                 found.append((line, row[key], column, f"{column} {problem}"))
         for column in dates:
-            if row[column] and row[f"{column}_basis"] == "stated":
-                if problem := date_problem(row[column], row[f"{column}_precision"], quote):
+            precision = row[f"{column}_precision"]
+            if row[column] and row[f"{column}_basis"] == "stated" and not malformed_date(row[column], precision):
+                if problem := date_problem(row[column], precision, quote):
                     found.append((line, row[key], column, f"{column} {problem}"))
     return found
 
