@@ -173,7 +173,8 @@ def stop_on_sigterm() -> Iterator[None]:
     (SIGINT already raises KeyboardInterrupt). Only the main thread can install a handler."""
     if threading_is_main():
         def interrupt(signum: int, frame: object) -> None:
-            raise BuildInterrupted(f"build stopped by signal {signal.Signals(signum).name}; nothing was published")
+            raise BuildInterrupted(f"build stopped by {signal.Signals(signum).name}; what was not yet published was "
+                                   "discarded (`security-ties info` shows the published build)")
 
         previous = signal.signal(signal.SIGTERM, interrupt)
         try:

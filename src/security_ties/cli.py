@@ -170,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted; the published warehouse was not changed", file=sys.stderr)
+        print("error: interrupted; what was not yet published was discarded (`security-ties info` shows the "
+              "published build)", file=sys.stderr)
         return 130
 
 
