@@ -248,6 +248,18 @@ def test_info_warns_and_doctor_repairs_an_empty_release_folder_and_lagging_expor
     assert info.warnings(small_project) == []
 
 
+def test_doctor_rebuilds_an_unreadable_release_manifest_from_the_release_folders(small_project: Project) -> None:
+    publish_builds(small_project, ["b1", "b2"])
+    export_marts(small_project, small_project.published_path, "b2")
+    (small_project.releases_dir / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"manifest.json: not valid JSON .*security-ties doctor"):
+        list_releases(small_project)
+    repairs = build_module.doctor(small_project)
+    assert len(repairs) == 1 and repairs[0].startswith("moved the unreadable releases/manifest.json")
+    assert release_ids(small_project) == ["b2", "b1"]
+    assert read_release_manifest(small_project)["published"] == "b2"
+
+
 def test_doctor_makes_a_writable_published_file_read_only_again(small_project: Project) -> None:
     publish_builds(small_project, ["b1"])
     export_marts(small_project, small_project.published_path, "b1")

@@ -540,10 +540,24 @@ def exports_lag(project: Project) -> tuple[str | None, str | None]:
     return (published, exported) if published and published != exported else (None, None)
 
 
+def repair_release_manifest(project: Project) -> list[str]:
+    """An unreadable manifest is moved aside; the release folders and the published file are then re-read."""
+    try:
+        read_release_manifest(project)
+        return []
+    except BuildError:
+        path = project.releases_dir / RELEASE_MANIFEST
+        broken = path.with_name(f"{RELEASE_MANIFEST}.broken-{new_build_id()}")
+        os.replace(path, broken)
+        return [f"moved the unreadable releases/{RELEASE_MANIFEST} to releases/{broken.name}; "
+                "releases re-read from their folders"]
+
+
 def heal(project: Project, export: Exporter | None = exports.export_marts) -> list[str]:
     """Repair what a killed build can leave behind (called with the build lock held): empty release folders,
     and exports/current lagging behind the published build. Returns one line per repair."""
-    repairs = [f"removed empty release folder releases/{name}" for name in remove_empty_release_folders(project)]
+    repairs = repair_release_manifest(project)
+    repairs += [f"removed empty release folder releases/{name}" for name in remove_empty_release_folders(project)]
     adopt_unrecorded_releases(project)
     if project.published_path.exists() and project.published_path.stat().st_mode & 0o222:
         os.chmod(project.published_path, READ_ONLY)
