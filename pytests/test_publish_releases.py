@@ -194,6 +194,7 @@ def wait_for_file(path: Path, process: subprocess.Popen[bytes]) -> None:
 
 def test_a_write_mode_client_can_neither_change_nor_mislabel_a_release(small_project: Project, tmp_path: Path) -> None:
     publish_builds(small_project, ["b1"])
+    small_project.published_path.chmod(0o644)  # as root ignores the read-only bit (the tests may not run as root)
     flags = {name: tmp_path / name for name in ("ready", "go", "done")}
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(small_project.published_path),
                                *(str(f) for f in flags.values())])

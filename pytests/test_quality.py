@@ -112,7 +112,7 @@ def copy_of(published: Path, folder: Path) -> Path:
     """A copy with the published file's name: views keep resolving their catalog."""
     copy = folder / published.name
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(published, copy)
+    shutil.copyfile(published, copy)  # content only: the published file is read-only on disk
     return copy
 
 
