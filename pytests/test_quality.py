@@ -114,7 +114,7 @@ def copy_of(published: Path, folder: Path) -> Path:
     """A copy of the published file to corrupt (views name no catalog, so any file name would do)."""
     copy = folder / published.name
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(published, copy)
+    shutil.copyfile(published, copy)  # content only: the published file is read-only on disk
     return copy
 
 

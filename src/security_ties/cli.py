@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
 from security_ties import build as build_module
 from security_ties import info as info_module
 from security_ties.evidence import EvidenceError, verify
@@ -14,6 +16,7 @@ from security_ties.intake import IntakeError
 from security_ties.mentions import coverage
 from security_ties.project import Project
 from security_ties.validate import SeedValidationError, validate_seeds
+from security_ties.value_check import ValueCheckError, check_values
 
 DESCRIPTION = """\
 security-ties: a cited fact warehouse of Armenia's security ties (dbt on DuckDB).
@@ -28,11 +31,14 @@ Run every command from the repository's top folder. Paths come from the environm
 def command_build(project: Project, arguments: argparse.Namespace) -> int:
     from security_ties import exports
 
-    audit = None
-    if not arguments.skip_expectations:
+    def audit_with_great_expectations(candidate: Path) -> dict[str, int]:
+        # imported when the audit starts: Great Expectations takes seconds to import, and a bad seed must
+        # fail the pre-flight in about a second
         from security_ties import quality
 
-        audit = quality.audit
+        return quality.audit(candidate)
+
+    audit = None if arguments.skip_expectations else audit_with_great_expectations
     result = build_module.build(project, audit=audit, export=exports.export_marts)
     print(f"published build {result.build_id} -> {result.published_path}")
     print(f"  seed rows validated: {result.seed_rows}")
@@ -54,6 +60,21 @@ def command_verify_evidence(project: Project, arguments: argparse.Namespace) -> 
         print(f"  - {problem}")
     print(f"{checked} quotes checked, {len(problems)} problem(s)")
     return 1 if problems else 0
+
+
+def command_verify_values(project: Project, arguments: argparse.Namespace) -> int:
+    checked, problems = check_values(project.seeds_dir)
+    for problem in problems:
+        print(f"  - {problem}")
+    print(f"{checked} values and stated dates checked against their own quotes, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def command_doctor(project: Project, arguments: argparse.Namespace) -> int:
+    for repair in build_module.doctor(project):
+        print(f"repaired: {repair}")
+    print(info_module.render(project))
+    return 0
 
 
 def command_coverage(project: Project, arguments: argparse.Namespace) -> int:
@@ -177,8 +198,15 @@ def parser() -> argparse.ArgumentParser:
     suggest_command.add_argument("--doc", required=True, help="the document, e.g. doc_005")
     suggest_command.add_argument("--accept", action="store_true", help="append the accepted review rows to the seeds")
     suggest_command.add_argument("--review-dir", help="where the review files are (default review/DOC_ID)")
+    add("verify-values", command_verify_values,
+        "Check that every numeric fact value (money, percentages, counts, years) and every stated date appears in "
+        "its own evidence quote, with a qualifier that fits its wording; exceptions are listed with a reason in "
+        "seeds/reference/value_check_exceptions.csv.")
     add("info", command_info, "Print versions, paths, the published build, row counts per table and seed, "
-        "and the extraction coverage.", aliases=("doctor",))
+        "the extraction coverage, and warnings (a write-mode holder of the published file, empty release folders, "
+        "exports behind the published build).")
+    add("doctor", command_doctor, "Repair what a killed build leaves (empty release folders, exports behind the "
+        "published build), then print the same as info.")
     rollback = add("rollback", command_rollback, "Publish a kept release again: by default the newest release older than the published one; --build-id picks any kept release.")
     rollback.add_argument("--build-id", help="the release to restore (see `security-ties info`)")
     validate = add("validate", command_validate,
@@ -194,9 +222,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = Project.from_environment()
         return arguments.handler(project, arguments)
-    except (build_module.BuildError, SeedValidationError, EvidenceError, IntakeError, FileNotFoundError) as error:
+    except (build_module.BuildError, SeedValidationError, ValueCheckError, EvidenceError, IntakeError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 143 if isinstance(error, build_module.BuildInterrupted) else 1
+    except OSError as error:  # includes "not the project root" (a FileNotFoundError without a path)
+        message = build_module.describe_os_error(error) if error.filename else str(error)
+        print(f"error: {message}", file=sys.stderr)
         return 1
+    except duckdb.Error as error:
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; what was not yet published was discarded (`security-ties info` shows the "
+              "published build)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
