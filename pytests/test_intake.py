@@ -10,10 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import copy_project, run_cli
+from conftest import ROOT, copy_project, run_cli
 from security_ties.evidence import normalise
 from security_ties.intake import evidence_window, parse_date, parse_number, parse_publication_date, IntakeError
 from security_ties.mentions import Mention, find_mentions, load_aliases, normalise_cased
+from security_ties.value_check import load_hedges
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "doc_greece_brief.txt"
 
@@ -91,7 +92,8 @@ def test_mentions_count_number_words_relative_dates_demonyms_and_organisations(p
 def test_numbers_dates_and_windows_are_parsed_the_way_the_extraction_rules_say() -> None:
     text = normalise_cased(EXAMPLE.read_text(encoding="utf-8"))
     start = text.index("150")
-    assert parse_number(Mention("d", "money", start, start + 3, "150", ""), text) == ("150000000", "approx")
+    hedges = load_hedges(ROOT / "seeds")
+    assert parse_number(Mention("d", "money", start, start + 3, "150", ""), text, hedges) == ("150000000", "approx")
     start = text.index("next year")
     assert parse_date(Mention("d", "relative_date", start, start + 9, "next year", ""), "2026-03")[:3] == (
         "2027", "year", "relative_to_publication")

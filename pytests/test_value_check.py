@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_cli
-from security_ties.value_check import check_values, date_problem, value_problem
+from conftest import ROOT, copy_project, run_cli
+from security_ties.value_check import check_values, date_problem, load_hedges, value_problem
 
 TRADE = Path("seeds/facts/trade_figures.csv")
 EXCEPTIONS = Path("seeds/reference/value_check_exceptions.csv")
+HEDGES = load_hedges(ROOT / "seeds")  # the hedge words of seeds/vocabulary/qualifiers.csv
 QUOTE = "Since 2019, trade with Russia has more than tripled, growing from $2.2 billion in 2019 to almost $8 billion in 2023."
 
 
@@ -57,7 +58,7 @@ def test_a_year_absent_from_its_quote_is_named(copied: Path) -> None:
     (188_000_000, "money", "exact", "has totaled to $188 million, placing Belarus 17th"),
     (17, "count", "exact", "has totaled to $188 million, placing Belarus 17th"),
     (750_000_000, "money", "approx", "when it was roughly $750 million."),
-    (8_000_000_000, "money", "less_than", "to almost $8 billion in 2023"),
+    (8_000_000_000, "money", "almost", "to almost $8 billion in 2023"),
     (30, "percent", "more_than", "Russia's share in Armenia's overall trade turnover is over 30%."),
     (7000, "count", "more_than", "over 7,000 people had to be evacuated"),
     (4, "count", "exact", "despite four United Nations Security Council resolutions"),
@@ -66,7 +67,7 @@ def test_a_year_absent_from_its_quote_is_named(copied: Path) -> None:
     (40, "count", "up_to", "Caesars can hit targets up to 40km (25 miles) away"),
 ])
 def test_values_stated_in_the_quote_pass(value: float, kind: str, qualifier: str, quote: str) -> None:
-    assert value_problem(value, kind, qualifier, quote) is None
+    assert value_problem(value, kind, qualifier, quote, HEDGES) is None
 
 
 @pytest.mark.parametrize(("value", "kind", "qualifier", "quote", "expected"), [
@@ -83,7 +84,7 @@ def test_values_stated_in_the_quote_pass(value: float, kind: str, qualifier: str
 ])
 def test_values_the_quote_does_not_state_or_hedges_otherwise_fail(value: float, kind: str, qualifier: str, quote: str,
                                                                   expected: str | None) -> None:
-    problem = value_problem(value, kind, qualifier, quote)
+    problem = value_problem(value, kind, qualifier, quote, HEDGES)
     assert (problem.split(" (numbers it states")[0] if problem else None) == expected
 
 

@@ -32,6 +32,7 @@ from security_ties.mentions import (
 )
 from security_ties.project import Project
 from security_ties.validate import SeedValidationError, validate_seeds
+from security_ties.value_check import load_hedges
 
 REVIEW_COLUMNS = ("accept", "mention_kind", "mention")
 ACCEPTED = {"yes", "y", "true", "1", "accept"}
@@ -148,20 +149,14 @@ _NUMBER_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "twice": 2, "thrice": 3,
 }
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
-# the qualifier vocabulary's words, as they precede a number in running text
-_QUALIFIER_WORDS = (
-    ("almost", "less_than"), ("nearly", "less_than"), ("just under", "less_than"), ("less than", "less_than"),
-    ("under", "less_than"), ("more than", "more_than"), ("over", "more_than"), ("above", "more_than"),
-    ("at least", "at_least"), ("up to", "up_to"), ("about", "approx"), ("around", "approx"),
-    ("roughly", "approx"), ("approximately", "approx"), ("some", "approx"),
-)
 _MONTH_NUMBERS = {name: number for number, name in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"), start=1)}
 
 
-def parse_number(mention: Mention, text: str) -> tuple[str, str]:
-    """(value as written in a seed, qualifier) for a number mention; ('', '') when it holds no single number."""
+def parse_number(mention: Mention, text: str, hedges: dict[str, set[str]]) -> tuple[str, str]:
+    """(value as written in a seed, qualifier) for a number mention; ('', '') when it holds no single number.
+    The qualifier comes from the hedge word in front of it (`value_check.load_hedges`: the qualifier vocabulary)."""
     words = mention.text.lower().split()
     value: float | None = None
     if re.fullmatch(r"[\d,.]+", mention.text):
@@ -173,8 +168,10 @@ def parse_number(mention: Mention, text: str) -> tuple[str, str]:
     following = text[mention.end:mention.end + 12].lower()
     if scale := next((s for word, s in _SCALES.items() if re.match(rf" ?{word}\b", following)), None):
         value *= scale
-    preceding = text[max(0, mention.start - 20):mention.start].lower().replace("$", "").rstrip()
-    qualifier = next((q for word, q in _QUALIFIER_WORDS if preceding.endswith(word)), "exact")
+    preceding = text[max(0, mention.start - 30):mention.start].lower().replace("$", "").rstrip()
+    hedge = next((phrase for phrase in sorted(hedges, key=len, reverse=True)
+                  if re.search(rf"(?:^|\W){re.escape(phrase)}$", preceding)), None)
+    qualifier = sorted(hedges[hedge])[0] if hedge else "exact"
     return (str(int(value)) if value.is_integer() else str(value)), qualifier
 
 
@@ -270,11 +267,11 @@ class _FactIds:
 
 
 def _suggested_row(seed: str, header: Sequence[str], mention: Mention, text: str, published: str,
-                   fact_id: str, aliases: Sequence[Alias]) -> dict[str, str]:
+                   fact_id: str, aliases: Sequence[Alias], hedges: dict[str, set[str]]) -> dict[str, str]:
     window = evidence_window(text, mention.start, mention.end)
     codes = recognised_codes(window, aliases)
     countries = [code for kind, code in codes if kind == "country"]
-    value, qualifier = parse_number(mention, text)
+    value, qualifier = parse_number(mention, text, hedges)
     proposal: dict[str, str] = {
         header[0]: fact_id, "doc_id": mention.doc_id, "evidence": window, "qualifier": qualifier,
     }
@@ -305,6 +302,7 @@ def suggest(project: Project, doc_id: str, review_dir: Path | None = None) -> di
     result = coverage(project.corpus_dir, project.seeds_dir, [doc_id])
     text = normalise_cased((project.corpus_dir / documents[doc_id]["file_name"]).read_text(encoding="utf-8"))
     aliases = load_aliases(project.seeds_dir)
+    hedges = load_hedges(project.seeds_dir)
     ids = _FactIds(project.seeds_dir / "facts")
     by_seed: dict[str, list[dict[str, str]]] = {}
     entities_seen: set[str] = set()
@@ -316,7 +314,7 @@ def suggest(project: Project, doc_id: str, review_dir: Path | None = None) -> di
         seed = target_seed(mention)
         header, _ = _read_rows(project.seeds_dir / "facts" / f"{seed}.csv")
         row = _suggested_row(seed, header, mention, text, documents[doc_id]["publication_date"],
-                             ids.next(seed, doc_id), aliases)
+                             ids.next(seed, doc_id), aliases, hedges)
         by_seed.setdefault(seed, []).append({"accept": "", "mention_kind": mention.kind, "mention": mention.text} | row)
     review_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

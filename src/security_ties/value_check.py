@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from security_ties.evidence import normalise
+from security_ties import vocabulary
 from security_ties.problems import Located, display_path, listed
 from security_ties.validate import SeedData, is_numeric_type, number_problem, read_all_seeds
 from security_ties.validate import date_problem as malformed_date
@@ -49,19 +50,6 @@ _WORDS = {
     "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "dozen": 12,
 }
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
-QUALIFIER_VOCABULARY = Path("vocabulary") / "qualifiers.csv"
-# Wording in front of a number and the qualifiers it allows; a number with none of them in front is exact.
-# The qualifier vocabulary seed (seeds/vocabulary/qualifiers.csv, column `wording`) is the home of this rule
-# once it exists; this table is only the fallback for a project without it.
-DEFAULT_HEDGES: dict[str, set[str]] = {
-    "approximately": {"approx"}, "around": {"approx"}, "about": {"approx"}, "roughly": {"approx"},
-    "some": {"approx"}, "circa": {"approx"}, "an estimated": {"approx"}, "estimated": {"approx"},
-    "almost": {"approx", "less_than"}, "nearly": {"approx", "less_than"},
-    "just over": {"more_than", "approx"}, "over": {"more_than"}, "more than": {"more_than"},
-    "above": {"more_than"}, "exceeding": {"more_than"}, "at least": {"at_least"},
-    "no more than": {"up_to"}, "up to": {"up_to"}, "at most": {"up_to"}, "less than": {"less_than"},
-    "fewer than": {"less_than"}, "under": {"less_than"}, "below": {"less_than"},
-}
 _PHRASE = re.compile(r"[a-z]+(?: [a-z]+)*")
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
@@ -87,17 +75,13 @@ class Mention:
 
 
 def load_hedges(seeds_dir: Path) -> dict[str, set[str]]:
-    """Hedge phrase -> qualifiers it allows, from the qualifier vocabulary seed's `wording` column when the
-    project has one (phrases of plain words; examples such as "between ... and ..." are skipped)."""
-    vocabulary = seeds_dir / QUALIFIER_VOCABULARY
-    if not vocabulary.is_file():
-        return DEFAULT_HEDGES
+    """Hedge phrase -> qualifiers it allows, from the qualifier vocabulary seed's `wording` column (phrases of
+    plain words; examples such as "between ... and ..." are skipped). A number with none in front is exact."""
     hedges: dict[str, set[str]] = {}
-    with vocabulary.open(newline="", encoding="utf-8-sig") as handle:
-        for row in csv.DictReader(handle):
-            for phrase in (row.get("wording") or "").split(","):
-                if _PHRASE.fullmatch(phrase := phrase.strip().lower()):
-                    hedges.setdefault(phrase, set()).add(row["qualifier"])
+    for row in vocabulary.rows(seeds_dir, "qualifiers"):
+        for phrase in (row.get("wording") or "").split(","):
+            if _PHRASE.fullmatch(phrase := phrase.strip().lower()):
+                hedges.setdefault(phrase, set()).add(row["qualifier"])
     return hedges
 
 
@@ -107,7 +91,7 @@ def _hedge_before(text: str, start: int, hedges: dict[str, set[str]]) -> str:
     return match.group(1) if match else ""
 
 
-def mentions(quote: str, hedges: dict[str, set[str]] = DEFAULT_HEDGES) -> list[Mention]:
+def mentions(quote: str, hedges: dict[str, set[str]]) -> list[Mention]:
     """Every number the quote states, with the scale word after it applied ("$2.2 billion" -> 2.2e9)."""
     text = normalise(quote)
     found: list[Mention] = []
@@ -149,7 +133,7 @@ def _same(a: float, b: float) -> bool:
 
 
 def value_problem(value: float, kind: str, qualifier: str, quote: str,
-                  hedges: dict[str, set[str]] = DEFAULT_HEDGES) -> str | None:
+                  hedges: dict[str, set[str]]) -> str | None:
     """Why `value` is not what the quote states (None when it is)."""
     candidates = [m for m in mentions(quote, hedges) if _same(m.value, value)]
     if kind == "percent":
@@ -158,7 +142,7 @@ def value_problem(value: float, kind: str, qualifier: str, quote: str,
         candidates = [m for m in candidates if m.is_year_shaped]
     if not candidates:
         wanted = {"percent": "as a percentage", "year": "as a year"}.get(kind, "")
-        stated = [plain(v) for v in sorted({m.value for m in mentions(quote)})] or ["none"]
+        stated = [plain(v) for v in sorted({m.value for m in mentions(quote, hedges)})] or ["none"]
         return f"{plain(value)} is not stated {wanted} in the quote (numbers it states: {', '.join(stated)})".replace("  ", " ")
     if kind == "year" or qualifier in ("", "range"):
         return None
