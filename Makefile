@@ -1,20 +1,35 @@
 # Two commands on a fresh machine: `make build`, then `make test`. Everything installs from this repo's files.
-VENV        := .venv
+# Another Python (3.11-3.13): PYTHON_BASE=python3.13 VENV=.venv-313 make build test-fast
+VENV        ?= .venv
 BIN         := $(VENV)/bin
 INSTALLED   := $(VENV)/.installed
+DEV_INSTALLED := $(VENV)/.installed-dev
 CLI         := $(BIN)/security-ties
 PUBLISHED   := warehouse/security_ties.duckdb
 PYTHON_BASE ?= python3
+PIP         := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: install build test lint docs dbt-docs gx-docs report superset browser java spark clean
+.PHONY: install install-dev lock build test test-fast lint docs dbt-docs gx-docs report superset browser java spark clean
 
+# runtime: what `security-ties build`, the readers and the report need (requirements.lock)
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON_BASE) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) -r requirements.lock
+	$(PIP) --no-deps -e .
 	touch $(INSTALLED)
 
+# dev: the runtime set plus pytest, sqlfluff, dbt-bouncer, pillow and the reference-seed tools (requirements-dev.lock)
+$(DEV_INSTALLED): $(INSTALLED) requirements-dev.lock
+	$(PIP) -r requirements-dev.lock
+	touch $(DEV_INSTALLED)
+
 install: $(INSTALLED)
+
+install-dev: $(DEV_INSTALLED)
+
+## lock: re-resolve pyproject.toml into requirements.lock and requirements-dev.lock for Python 3.11, 3.12 and 3.13
+lock:
+	$(PYTHON_BASE) scripts/lock.py
 
 $(PUBLISHED): | $(INSTALLED)
 	$(CLI) build
@@ -25,19 +40,26 @@ build: install
 
 ## test: a fresh write-audit-publish build (every dbt test, unit test and expectation), then pytest, lint and
 ## the Spark build with its parity test (make spark)
-test: install browser superset
+test: install-dev browser superset
 	$(CLI) build
 	$(BIN)/python -m pytest -m "not spark"
 	$(MAKE) lint
 	$(MAKE) spark
 
-lint: install
+## test-fast: the edit loop - pytest without the tests marked slow (builds, GX runs, Superset, browser, dbt compile)
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not slow"
+
+## lint: sqlfluff over the SQL, then dbt-bouncer's conventions over a fresh manifest (dbt-bouncer.yml)
+lint: install-dev
 	$(BIN)/sqlfluff lint models macros tests analyses
+	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt-bouncer --config-file dbt-bouncer.yml
 
 ## docs: static dbt docs (target/static_index.html) and GX Data Docs, both open offline
 docs: dbt-docs gx-docs
 
-# the catalog reads a copy of the published warehouse (same file name, so the same catalog name)
+# the catalog reads a copy of the published warehouse, so the docs build never locks the published file
 dbt-docs: install $(PUBLISHED)
 	mkdir -p warehouse/docs
 	cp $(PUBLISHED) warehouse/docs/security_ties.duckdb

@@ -1,9 +1,13 @@
--- Which CSTO members traded least with Armenia in 2023? (stated total trade, smallest first)
+-- Which CSTO members traded least with Armenia in 2023? (stated total trade, smallest first; the bounds
+-- say how far a hedged figure could move: a partner whose bounds overlap another's may swap places)
 select
     partner_iso3,
     partner_name,
     value_usd,
+    value_usd_lower,
+    value_usd_upper,
     qualifier,
+    is_exact,
     evidence
 from {{ ref('mart_trade_partners') }}
 where

@@ -14,6 +14,16 @@ from security_ties.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Modules whose every test builds a warehouse, starts Superset or drives a browser: marked slow here (one
+# place, so their owners' files stay as they are); other slow tests carry @pytest.mark.slow themselves.
+SLOW_MODULES = {"test_publish", "test_publish_releases", "test_superset", "test_report"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(

@@ -16,12 +16,15 @@ import duckdb
 import pandas as pd
 import pytest
 
+# every test here reads analyses compiled by one `dbt compile` run
+pytestmark = pytest.mark.slow
+
 ANALYSES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "analyses").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
 def compiled(project, published_warehouse: Path, tmp_path_factory) -> Path:
-    """Compile the analyses against a scratch copy named like the published file (same catalog name)."""
+    """Compile the analyses against a scratch copy, so the compile never locks the published file."""
     scratch = tmp_path_factory.mktemp("compile")
     shutil.copy(published_warehouse, scratch / published_warehouse.name)
     target = scratch / "target"
@@ -54,9 +57,18 @@ def test_there_are_at_least_eight_analyses() -> None:
     assert len(ANALYSES) >= 8
 
 
+# The texts state no conflicting values on the attributes compared, so this analysis answers with no rows
+# on the real data; test_source_conflicts_by_kind_counts_pairs_per_table_and_attribute checks it on known rows.
+MAY_ANSWER_EMPTY = {"source_conflicts_by_kind"}
+
+
 @pytest.mark.parametrize("name", ANALYSES)
-def test_every_analysis_compiles_and_runs(answer, name: str) -> None:
-    assert answer(name) is not None
+def test_every_analysis_compiles_runs_and_answers(answer, name: str) -> None:
+    """A broken filter or join returns no rows: every analysis about the facts must answer with some."""
+    result = answer(name)
+    assert len(result.columns) >= 2, name
+    if name not in MAY_ANSWER_EMPTY:
+        assert len(result) > 0, f"{name} returned no rows"
 
 
 def test_csto_members_trading_least_with_armenia_2023(answer, seed) -> None:
@@ -76,10 +88,13 @@ def test_russia_share_of_armenia_arms_fell_below_half_by_2024(answer, seed) -> N
     expected = shares[(shares.supplier_iso3 == "RUS") & (shares.recipient_iso3 == "ARM")
                       & shares.measure.isin(["share_of_arms_imports", "share_of_arms_holdings"])]
     assert len(result) >= 2 and sorted(result.fact_id) == sorted(expected.fact_id)
-    assert all(result.is_below_half == (result.share_pct < 50))
-    # "If before 2020, Russian arms made up around 90% ... have now fallen to no more than 15%" (doc_004, 2024)
-    assert not result.is_below_half.iloc[0]
-    first_below = result[result.is_below_half].iloc[0]
+    # below half according to the seed's own numbers, not the analysis's share_pct column
+    below_in_seed = set(expected[expected.share_pct.astype(float) < 50].fact_id)
+    assert set(result[result.is_below_half.astype(bool)].fact_id) == below_in_seed
+    # "If before 2020, Russian arms made up around 90% of Armenia's defense capabilities" and "have now
+    # fallen to no more than 15%" (doc_004, June 2024): above half first, below half from 2024
+    assert not result.is_below_half.iloc[0] and result.share_pct.iloc[0] == 90
+    first_below = result[result.is_below_half.astype(bool)].iloc[0]
     assert first_below.period_end_year == 2024 and first_below.share_pct == 15
 
 
@@ -116,20 +131,41 @@ def test_armenia_russia_trade_grew_from_2_2_billion_in_2019_to_about_8_billion_i
     assert by_year[2019] == 2_200_000_000
     assert by_year[2023] == 8_000_000_000
     growth = result[(result.trade_year == 2023) & (result.previous_year == 2019)].growth_pct_since_previous_year
-    assert not growth.empty and round(growth.iloc[0], 1) == round(100 * (8.0 - 2.2) / 2.2, 1)
+    # "Since 2019, trade with Russia has more than tripled, growing from $2.2 billion ... to almost $8 billion"
+    assert not growth.empty and growth.iloc[0] > 200
+    assert round(growth.iloc[0], 1) == 263.6  # 8.0 / 2.2 - 1, worked out by hand from the quoted figures
 
 
-def test_source_conflicts_by_kind_add_up_to_every_conflict(answer, published_warehouse: Path) -> None:
-    result = answer("source_conflicts_by_kind")
+def claim_conflicts_per_kind(claims: pd.DataFrame, attributes: pd.DataFrame) -> dict[str, int]:
+    """Pairs of claims from different documents on one subject, topic and attribute with different values, per
+    the conflict kind the claim_attributes vocabulary gives the attribute: computed from the seeds alone."""
+    pairs = claims.merge(claims, on=["subject_code", "topic", "claim_attribute"], suffixes=("_l", "_r"))
+    pairs = pairs[(pairs.doc_id_l < pairs.doc_id_r) & (pairs.claimed_value_l != pairs.claimed_value_r)]
+    kinds = pairs.merge(attributes, on="claim_attribute").conflict_kind
+    return kinds.value_counts().to_dict()
+
+
+def test_source_conflicts_by_kind_count_every_conflict_once_per_vocabulary_kind(
+        answer, seed, project, published_warehouse: Path) -> None:
+    result = answer("source_conflicts_by_kind").set_index("conflict_kind")
+    vocabulary = pd.read_csv(project.seeds_dir / "vocabulary" / "conflict_kinds.csv", dtype=str)
+    attributes = pd.read_csv(project.seeds_dir / "vocabulary" / "claim_attributes.csv", dtype=str)
     with duckdb.connect(str(published_warehouse), read_only=True) as connection:
-        total = connection.execute("select count(*) from marts.mart_source_conflicts").fetchone()[0]
-    assert result.conflicting_pairs.sum() == total
+        total, resolved = connection.execute(
+            "select count(*), count(*) filter (where is_resolved) from marts.mart_source_conflicts").fetchone()
+    assert sorted(result.index) == sorted(vocabulary.conflict_kind)  # every kind once, also with no pairs
+    assert result.conflicting_pairs.sum() == total and result.resolved_pairs.sum() == resolved
+    from_claims = claim_conflicts_per_kind(seed("claims"), attributes)
+    claim_kinds = set(attributes.conflict_kind)
+    counted = {kind: int(result.conflicting_pairs.get(kind, 0)) for kind in claim_kinds}
+    assert counted == {kind: from_claims.get(kind, 0) for kind in claim_kinds}
+    # the texts disagree on where Article 4 sits, on what the freeze froze and on the recalls
+    assert all(counted[kind] > 0 for kind in ("attribution", "wording", "sequence"))
 
 
-def test_facts_per_document_count_every_fact_row_of_the_seeds(answer, seed) -> None:
+def test_facts_per_document_count_every_fact_row_of_the_seeds(answer, seed, project) -> None:
     result = answer("facts_per_document_and_precision")
-    tables = ["trade_figures", "arms_transfers", "arms_supplier_shares", "membership_events", "treaties",
-              "treaty_parties", "treaty_events", "events", "indicators"]
-    expected = {name: len(seed(name)) for name in tables}
+    tables = pd.read_csv(project.seeds_dir / "vocabulary" / "fact_tables.csv", dtype=str).fact_table.tolist()
+    expected = {name: len(seed(name)) for name in tables}  # every fact seed the fact_tables vocabulary lists
     counted = result.groupby("fact_table").facts.sum().to_dict()
-    assert {name: counted.get(name, 0) for name in tables} == expected
+    assert counted == expected

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import ROOT, copy_project, run_cli
 
 
-def test_help_explains_every_command() -> None:
+COMMANDS = {"build", "validate-seeds", "verify-evidence", "coverage", "info", "rollback", "validate", "report"}
+
+
+def listed_commands(help_text: str) -> dict[str, str]:
+    """command -> its help text, read from the COMMAND section of `--help` (whole names, not substrings)."""
+    section = help_text.split("positional arguments:", 1)[1].split("\noptions:", 1)[0]
+    commands: dict[str, str] = {}
+    current = None
+    for line in section.splitlines():
+        entry = re.match(r"^    ([a-z][a-z-]*)(?: \([a-z, -]+\))?(?:\s{2,}(\S.*))?$", line)
+        if entry:
+            current = entry.group(1)
+            commands[current] = entry.group(2) or ""
+        elif current and line.startswith(" " * 8) and line.strip():
+            commands[current] = f"{commands[current]} {line.strip()}".strip()
+    return commands
+
+
+def test_help_lists_every_command_by_name_with_an_explanation() -> None:
     result = run_cli(ROOT, "--help")
     assert result.returncode == 0
-    for command in ["build", "validate-seeds", "verify-evidence", "coverage", "info", "rollback", "validate", "report"]:
-        assert command in result.stdout
+    listed = listed_commands(result.stdout)
+    assert sorted(COMMANDS - set(listed)) == []
+    for command in COMMANDS:
+        assert len(listed[command].split()) >= 5, f"{command}: {listed[command]!r}"
 
 
 def test_verify_evidence_without_the_corpus_names_the_folder_and_the_fix(tmp_path: Path) -> None:

@@ -110,6 +110,34 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, published_warehouse: Pat
     return space
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc/<pid>/task/*/children (Linux)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child, *descendants(child)]
+    return found
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie waiting for a reaper."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 @dataclass
 class KilledBuild:
     sha_before: str
@@ -118,26 +146,41 @@ class KilledBuild:
     id_after: str | None
     returncode: int
     stale: list[Path]
+    dbt_pids: list[int]
+    dbt_left: list[int]
 
 
 @pytest.fixture(scope="module")
 def killed_build(workspace: Workspace) -> KilledBuild:
-    """A build SIGKILLed (its whole process group, dbt included) while dbt writes the candidate."""
+    """A build SIGKILLed while dbt writes the candidate: the build process alone, not its process group, as a
+    user's `kill -9 <pid>` or an OOM killer would. dbt must die with it."""
     sha_before, id_before = sha256(workspace.published), published_build_id(workspace.published)
     builds = workspace.warehouse / "builds"
     process = subprocess.Popen(workspace.build_command(), cwd=workspace.root, env={**os.environ, **workspace.env},
                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dbt_pids: list[int] = []
     try:
         wait_for(lambda: any(builds.glob(f"*/{PUBLISHED_NAME}")) or process.poll() is not None, 180,
                  "dbt to create the candidate file")
         time.sleep(2)  # dbt is loading seeds / building models into the candidate
         assert process.poll() is None, "the build ended before it could be killed mid-way"
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
+        dbt_pids = [pid for pid in descendants(process.pid) if "dbt" in command_line(pid)]
+        os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        deadline = time.monotonic() + 2
+        while any(running(pid) for pid in dbt_pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        dbt_left = [pid for pid in dbt_pids if running(pid)]
+    finally:
+        for pid in descendants(process.pid) + dbt_pids:  # never leave a stray dbt behind a failed test
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     assert id_before
     return KilledBuild(sha_before, sha256(workspace.published), id_before, published_build_id(workspace.published),
-                       process.returncode, sorted(builds.iterdir()))
+                       process.returncode, sorted(builds.iterdir()), dbt_pids, dbt_left)
 
 
 def watch_exports(exports_dir: Path, stop: threading.Event, seen: set[str], problems: list[str]) -> None:
@@ -205,6 +248,11 @@ def rebuild_under_load(workspace: Workspace, killed_build: KilledBuild, tmp_path
     reads = {i: [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] for i, out in enumerate(outputs)}
     return RebuildUnderLoad(result, seconds, id_before, published_build_id(workspace.published), reads,
                             json.loads(holder_out), seen, problems, sorted((workspace.warehouse / "builds").iterdir()))
+
+
+def test_a_build_killed_with_sigkill_takes_its_dbt_with_it_within_two_seconds(killed_build: KilledBuild) -> None:
+    assert killed_build.dbt_pids, "no dbt process was running under the build when it was killed"
+    assert killed_build.dbt_left == []
 
 
 def test_a_build_killed_with_sigkill_leaves_the_published_file_byte_identical(killed_build: KilledBuild) -> None:
@@ -294,7 +342,7 @@ def test_rollback_restores_the_previous_release_and_its_exports(workspace: Works
                                                                  rebuild_under_load: RebuildUnderLoad) -> None:
     newer, older = rebuild_under_load.id_after, rebuild_under_load.id_before
     assert published_build_id(workspace.published) == newer
-    assert [p.parent.name for p in list_releases(workspace.project)] == [older]
+    assert [p.parent.name for p in list_releases(workspace.project)] == [newer, older]
 
     result = workspace.cli("rollback")
     assert result.returncode == 0, result.stderr
@@ -310,3 +358,85 @@ def test_rollback_restores_the_previous_release_and_its_exports(workspace: Works
     assert forward.returncode == 0, forward.stderr
     assert published_build_id(workspace.published) == newer
     assert workspace.current_export()["build_id"] == newer
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_a_build_stopped_by_sigterm_or_sigint_cleans_up_and_leaves_no_dbt(workspace: Workspace,
+                                                                          signal_number: int) -> None:
+    sha_before = sha256(workspace.published)
+    builds = workspace.warehouse / "builds"
+    process = subprocess.Popen(workspace.build_command(), cwd=workspace.root, env={**os.environ, **workspace.env},
+                               start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    dbt_pids: list[int] = []
+    try:
+        wait_for(lambda: any(builds.glob(f"*/{PUBLISHED_NAME}")) or process.poll() is not None, 180,
+                 "dbt to create the candidate file")
+        time.sleep(1)
+        dbt_pids = [pid for pid in descendants(process.pid) if "dbt" in command_line(pid)]
+        assert dbt_pids and process.poll() is None, "no dbt was running under the build"
+        os.kill(process.pid, signal_number)
+        _, stderr = process.communicate(timeout=60)
+        deadline = time.monotonic() + 2
+        while any(running(pid) for pid in dbt_pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in dbt_pids if running(pid)] == []
+    finally:
+        for pid in dbt_pids:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == (143 if signal_number == signal.SIGTERM else 130), stderr
+    assert "what was not yet published was discarded" in stderr
+    assert list(builds.iterdir()) == []  # the build's own cleanup ran
+    assert sha256(workspace.published) == sha_before
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+import duckdb
+database, ready, go, done = sys.argv[1:5]
+connection = duckdb.connect(database)  # write mode: no read_only
+Path(ready).write_text("open")
+while not Path(go).exists():
+    time.sleep(0.05)
+connection.execute("create table main.x as select 1 as one")
+connection.execute("checkpoint")
+Path(done).write_text("written")
+while True:
+    time.sleep(1)
+"""
+
+
+def test_a_write_mode_client_during_a_build_changes_no_release_and_rollback_still_works(
+        workspace: Workspace, tmp_path: Path) -> None:
+    """The scenario of issue 15: a write-mode connection held open through a build, then used to write."""
+    previous = published_build_id(workspace.published)
+    assert previous
+    workspace.published.chmod(0o644)  # as root ignores the read-only bit (the tests may not run as root)
+    flags = {name: tmp_path / name for name in ("ready", "go", "done")}
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(workspace.published), *map(str, flags.values())])
+    try:
+        wait_for(lambda: flags["ready"].exists() or writer.poll() is not None, 60, "the writer to open the file")
+        assert writer.poll() is None, "the write-mode client could not open the published file"
+        result = workspace.cli("build", "--skip-expectations")
+        assert result.returncode == 0, result.stderr
+        assert f"process {writer.pid}" in result.stderr and "read_only=True" in result.stderr
+        releases = {p.parent.name: sha256(p) for p in list_releases(workspace.project)}
+        assert previous in releases and len(releases) >= 2
+        flags["go"].touch()
+        wait_for(lambda: flags["done"].exists() or writer.poll() is not None, 60, "the writer to write")
+        assert writer.poll() is None, "the writer failed"
+
+        assert {p.parent.name: sha256(p) for p in list_releases(workspace.project)} == releases
+        back = workspace.cli("rollback", "--build-id", previous)
+        assert back.returncode == 0, back.stderr
+        assert published_build_id(workspace.published) == previous
+        assert workspace.current_export()["build_id"] == previous
+        with duckdb.connect(str(workspace.published), read_only=True) as connection:
+            assert connection.execute("select count(*) from duckdb_tables() where table_name = 'x'").fetchone() == (0,)
+    finally:
+        writer.kill()
+        writer.wait()

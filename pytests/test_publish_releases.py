@@ -1,23 +1,29 @@
-"""Publish, keep-N pruning, rollback, the build lock and export leftovers, on small stand-in warehouse files
-(no dbt: these run in a second)."""
+"""Publish, keep-N pruning, rollback, the build lock, export leftovers, a write-mode client, self-healing, a
+full disk and a read-only folder, on small stand-in warehouse files (no dbt: these run in seconds)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from security_ties import build as build_module
+from security_ties import cli, info
 from security_ties.build import (
-    BuildError, build_lock, candidate_path, list_releases, publish, published_build_id, remove_stale_candidates,
-    rollback,
+    BuildError, build_lock, candidate_path, list_releases, publish, published_build_id, read_release_manifest,
+    remove_stale_candidates, rollback,
 )
+from conftest import ROOT, run_cli
 from security_ties.exports import MANIFEST, export_marts
 from security_ties.project import Project
 
@@ -60,11 +66,27 @@ def release_ids(project: Project) -> list[str]:
     return [p.parent.name for p in list_releases(project)]
 
 
-def test_publish_keeps_the_previous_files_as_releases_and_prunes_to_keep_n(small_project: Project) -> None:
+def test_publish_keeps_the_published_release_and_the_newest_keep_n_others(small_project: Project) -> None:
     publish_builds(small_project, ["b1", "b2", "b3", "b4", "b5"])
     assert published_build_id(small_project.published_path) == "b5"
-    assert release_ids(small_project) == ["b4", "b3", "b2"]
+    assert release_ids(small_project) == ["b5", "b4", "b3", "b2"]
     assert not (small_project.releases_dir / "b1").exists()
+    manifest = read_release_manifest(small_project)
+    assert manifest["published"] == "b5"
+    assert [e["build_id"] for e in manifest["releases"]] == ["b2", "b3", "b4", "b5"]
+
+
+def test_a_release_is_a_read_only_copy_that_never_shares_an_inode_with_the_published_file(
+        small_project: Project) -> None:
+    publish_builds(small_project, ["b1", "b2"])
+    published = small_project.published_path.stat()
+    for release in list_releases(small_project):
+        assert (release.stat().st_dev, release.stat().st_ino) != (published.st_dev, published.st_ino)
+        assert release.stat().st_nlink == 1
+        assert release.stat().st_mode & 0o222 == 0
+    assert published.st_mode & 0o222 == 0
+    recorded = {e["build_id"]: e["sha256"] for e in read_release_manifest(small_project)["releases"]}
+    assert recorded == {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)}
 
 
 def test_keep_releases_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,19 +95,20 @@ def test_keep_releases_comes_from_the_environment(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("SECURITY_TIES_KEEP_RELEASES", "1")
     project = Project.from_environment(tmp_path)
     publish_builds(project, ["b1", "b2", "b3"])
-    assert release_ids(project) == ["b2"]
+    assert release_ids(project) == ["b3", "b2"]
 
 
 def test_rollback_walks_back_one_release_at_a_time_and_forward_by_build_id(small_project: Project) -> None:
-    publish_builds(small_project, ["b1", "b2", "b3", "b4"])
+    publish_builds(small_project, ["b1", "b2", "b3", "b4", "b5"])
+    assert rollback(small_project, export=None) == "b4"
+    assert published_build_id(small_project.published_path) == "b4"
     assert rollback(small_project, export=None) == "b3"
-    assert published_build_id(small_project.published_path) == "b3"
     assert rollback(small_project, export=None) == "b2"
-    # keep 3: the rolled-back-from b4 and b3 are kept, b1 was pruned
-    assert sorted(release_ids(small_project)) == ["b2", "b3", "b4"]
+    # keep 3 besides the published one: b1 was pruned when b5 was published
+    assert release_ids(small_project) == ["b5", "b4", "b3", "b2"]
     with pytest.raises(BuildError, match="no release older than the published build"):
         rollback(small_project, export=None)
-    assert rollback(small_project, "b4", export=None) == "b4"
+    assert rollback(small_project, "b5", export=None) == "b5"
     with pytest.raises(BuildError, match=r"no release nope .*kept releases: "):
         rollback(small_project, "nope", export=None)
     assert list(small_project.builds_dir.iterdir()) == []
@@ -143,3 +166,251 @@ def test_exports_keep_as_many_folders_as_releases_plus_current(small_project: Pr
         os.utime(folder, (time.time() - 100 + number, time.time() - 100 + number))
     kept = sorted(p.name for p in small_project.exports_dir.iterdir() if p.name != "current")
     assert kept == ["e2", "e3", "e4", "e5"]
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+import duckdb
+database, ready, go, done = sys.argv[1:5]
+connection = duckdb.connect(database)  # write mode, as a careless notebook would
+Path(ready).write_text("open")
+while not Path(go).exists():
+    time.sleep(0.02)
+connection.execute("create table main.x as select 1 as one")
+connection.execute("checkpoint")
+Path(done).write_text("written")
+time.sleep(600)
+"""
+
+
+def wait_for_file(path: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert process.poll() is None, "the writer died"
+        assert time.monotonic() < deadline, f"timed out waiting for {path}"
+        time.sleep(0.02)
+
+
+def test_a_write_mode_client_can_neither_change_nor_mislabel_a_release(small_project: Project, tmp_path: Path) -> None:
+    publish_builds(small_project, ["b1"])
+    small_project.published_path.chmod(0o644)  # as root ignores the read-only bit (the tests may not run as root)
+    flags = {name: tmp_path / name for name in ("ready", "go", "done")}
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(small_project.published_path),
+                               *(str(f) for f in flags.values())])
+    try:
+        wait_for_file(flags["ready"], writer)
+        # detected and named, with the fix, while it holds the published file
+        holders = build_module.write_holders(small_project.published_path)
+        assert [pid for pid, _ in holders] == [writer.pid]
+        warnings = info.warnings(small_project)
+        assert any(f"process {writer.pid}" in w and "read_only=True" in w for w in warnings), warnings
+
+        publish_builds(small_project, ["b2"])
+        before = {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)}
+        flags["go"].touch()
+        wait_for_file(flags["done"], writer)
+
+        assert {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)} == before
+        assert release_ids(small_project) == ["b2", "b1"]
+        assert build_module.changed_releases(small_project) == []
+        assert rollback(small_project, "b1", export=None) == "b1"
+        with duckdb.connect(str(small_project.published_path), read_only=True) as connection:
+            tables = {name for (name,) in connection.execute("select table_name from duckdb_tables()").fetchall()}
+        assert "x" not in tables  # the writer's table is in no release and not in the published file
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_info_names_a_write_lock_holder_from_duckdbs_lock_error() -> None:
+    error = duckdb.IOException('IO Error: Could not set lock on file "/w/security_ties.duckdb": Conflicting lock is '
+                               "held in /usr/bin/python3.11 (PID 4242) by user root. See also https://duckdb.org")
+    assert build_module.lock_holder_from_error(error) == (4242, "/usr/bin/python3.11")
+
+
+def test_info_warns_and_doctor_repairs_an_empty_release_folder_and_lagging_exports(small_project: Project) -> None:
+    publish_builds(small_project, ["b1"])
+    export_marts(small_project, small_project.published_path, "b1")
+    publish_builds(small_project, ["b2"])  # killed after the rename, before the export
+    (small_project.releases_dir / "b0").mkdir()  # killed while pruning
+    warnings = info.warnings(small_project)
+    assert any("empty release folder(s) b0" in w and "security-ties doctor" in w for w in warnings), warnings
+    assert any("exports/current shows build b1, the published build is b2" in w for w in warnings), warnings
+
+    repairs = build_module.doctor(small_project)
+
+    assert repairs == ["removed empty release folder releases/b0",
+                       "re-exported the marts of build b2 (exports/current showed b1)"]
+    assert build_module.doctor(small_project) == []  # nothing left to repair
+    manifest = json.loads((small_project.exports_dir / "current" / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["build_id"] == "b2"
+    assert not (small_project.releases_dir / "b0").exists()
+    assert info.warnings(small_project) == []
+
+
+def test_doctor_rebuilds_an_unreadable_release_manifest_from_the_release_folders(small_project: Project) -> None:
+    publish_builds(small_project, ["b1", "b2"])
+    export_marts(small_project, small_project.published_path, "b2")
+    (small_project.releases_dir / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"manifest.json: not valid JSON .*security-ties doctor"):
+        list_releases(small_project)
+    repairs = build_module.doctor(small_project)
+    assert len(repairs) == 1 and repairs[0].startswith("moved the unreadable releases/manifest.json")
+    assert release_ids(small_project) == ["b2", "b1"]
+    assert read_release_manifest(small_project)["published"] == "b2"
+
+
+def test_doctor_makes_a_writable_published_file_read_only_again(small_project: Project) -> None:
+    publish_builds(small_project, ["b1"])
+    export_marts(small_project, small_project.published_path, "b1")
+    small_project.published_path.chmod(0o644)
+    assert any("is writable on disk" in w for w in info.warnings(small_project))
+    assert build_module.doctor(small_project) == [f"made {small_project.published_path} read-only"]
+    assert small_project.published_path.stat().st_mode & 0o222 == 0
+
+
+TINY_DISK_BUILD = 'mount -t tmpfs -o size=2m tmpfs "$1" && shift && exec "$@"'
+
+
+def test_a_build_on_a_tiny_disk_fails_in_the_pre_flight_with_one_line(tmp_path: Path) -> None:
+    """A real 2 MiB file system (tmpfs in a private mount namespace, so no root is needed)."""
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    command = ["unshare", "-rm", "sh", "-c", TINY_DISK_BUILD, "sh", str(warehouse),
+               str(Path(sys.executable).parent / "security-ties"), "build"]
+    environment = {**os.environ, "SECURITY_TIES_WAREHOUSE_DIR": str(warehouse),
+                   "CORPUS_DIR": str(Project.from_environment(ROOT).corpus_dir)}
+    result = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"error: {warehouse}: only 2 MiB free, a build needs about 48 MiB"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "dbt build failed" not in result.stderr
+
+
+def test_a_full_disk_fails_before_dbt_starts_naming_the_folder(small_project: Project,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    publish_builds(small_project, ["b1"])
+    monkeypatch.setattr(build_module.shutil, "disk_usage", lambda path: shutil_usage(free=5 * 2**20))
+    with pytest.raises(BuildError, match=rf"^{small_project.warehouse_dir}: only 5 MiB free, a build needs about"):
+        build_module.check_free_space(small_project)
+
+
+def shutil_usage(free: int) -> object:
+    import shutil
+
+    return shutil._ntuple_diskusage(total=100 * 2**30, used=100 * 2**30 - free, free=free)  # type: ignore[attr-defined]
+
+
+def test_every_os_error_ends_in_one_line_naming_the_path_and_the_fix(monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    def no_space(*arguments: object, **keywords: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/w/security_ties.duckdb.wal")
+
+    monkeypatch.setattr(build_module, "rollback", no_space)
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    assert cli.main(["rollback"]) == 1
+    error = capsys.readouterr().err
+    assert error == ("error: /w/security_ties.duckdb.wal: No space left on device - free disk space there or set "
+                     "SECURITY_TIES_WAREHOUSE_DIR to a larger disk\n")
+
+
+@contextmanager
+def read_only_folder(folder: Path) -> Iterator[None]:
+    """A folder nobody can write: a read-only tmpfs when running as root (root ignores permission bits),
+    else the permission bits themselves."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], check=True)
+        try:
+            (folder / "security_ties.duckdb").write_bytes(b"a published file")
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+            yield
+        finally:
+            subprocess.run(["umount", str(folder)], check=True)
+    else:
+        (folder / "security_ties.duckdb").write_bytes(b"a published file")
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("command", [["build"], ["rollback"], ["doctor"]])
+def test_a_read_only_warehouse_folder_ends_in_one_line_naming_the_path(tmp_path: Path, command: list[str]) -> None:
+    warehouse = tmp_path / "warehouse"
+    with read_only_folder(warehouse):
+        result = run_cli(ROOT, *command, env={"SECURITY_TIES_WAREHOUSE_DIR": str(warehouse)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {warehouse / '.build.lock'}: ")
+    assert "SECURITY_TIES_WAREHOUSE_DIR to a writable folder" in lines[0] or "permissions" in lines[0]
+
+
+def test_a_build_on_a_full_disk_stops_before_dbt_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = Project(root=ROOT, corpus_dir=Project.from_environment(ROOT).corpus_dir,
+                      warehouse_dir=tmp_path / "warehouse", keep_releases=3)
+    monkeypatch.setattr(build_module.shutil, "disk_usage", lambda path: shutil_usage(free=2**20))
+
+    def dbt_must_not_run(*arguments: object, **keywords: object) -> None:
+        raise AssertionError("dbt was started on a full disk")
+
+    monkeypatch.setattr(build_module, "run_dbt", dbt_must_not_run)
+    with pytest.raises(BuildError, match="only 1 MiB free, a build needs about 48 MiB"):
+        build_module.build(project)
+    assert not project.published_path.exists()
+
+
+def test_a_warehouse_from_before_the_manifest_keeps_its_releases_and_its_published_file(small_project: Project) -> None:
+    stand_in(small_project.published_path, "b1")
+    legacy = stand_in(small_project.releases_dir / "b0" / "security_ties.duckdb", "b0")
+    os.utime(legacy, (time.time() - 100, time.time() - 100))
+    publish_builds(small_project, ["b2"])
+    assert release_ids(small_project) == ["b2", "b1", "b0"]
+    assert rollback(small_project, export=None) == "b1"
+    assert rollback(small_project, export=None) == "b0"
+
+
+CHILD_OWNER = """
+import subprocess, sys
+from pathlib import Path
+from security_ties.build import child_process_options, stop_on_sigterm
+with stop_on_sigterm():
+    child = subprocess.Popen(["sleep", "600"], **child_process_options())
+    Path(sys.argv[1]).write_text(str(child.pid))
+    child.wait()
+"""
+
+
+def process_alive(pid: int) -> bool:
+    """Running (a zombie waiting for a reaper counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_a_child_started_by_the_build_dies_with_it(tmp_path: Path, signal_number: int) -> None:
+    pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", CHILD_OWNER, str(pid_file)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert parent.poll() is None and time.monotonic() < deadline, "the parent did not start its child"
+            time.sleep(0.02)
+        child = int(pid_file.read_text())
+        assert os.getpgid(child) == child != os.getpgid(parent.pid)  # its own process group
+        os.kill(parent.pid, signal_number)  # the parent only, never its group
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 2
+        while process_alive(child) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not process_alive(child), f"child {child} outlived its parent killed by {signal.Signals(signal_number).name}"
+    finally:
+        if parent.poll() is None:
+            parent.kill()

@@ -1,77 +1,95 @@
--- One row per arms deal (deal_key): the stages the texts state, in order, the first date of each,
--- the furthest stage reached, and whether the texts agree on the quantity.
-with stages as (
+-- The life of each arms deal: one row per deal and stage any text states, in the order of arms_deal_stages,
+-- dated by the earliest statement of that stage (its ISO string, first and last possible day and precision).
+with transfers as (
     select
         fact_id,
         doc_id,
         deal_key,
-        supplier_iso3,
-        recipient_iso3,
-        system_name,
-        category,
-        quantity,
         status,
+        stage_order,
+        status_date_iso,
         status_date_earliest,
-        case status
-            when 'discussed' then 1
-            when 'announced' then 2
-            when 'ordered' then 3
-            when 'signed' then 4
-            when 'delivered' then 5
-            when 'not_delivered' then 6
-            when 'cancelled' then 7
-        end as stage_order
-    from {{ ref('stg_facts__arms_transfers') }}
+        status_date_latest,
+        status_date_precision
+    from {{ ref('int_arms_transfers_resolved') }}
 ),
 
-deals as (
+ranked as (
+    select
+        fact_id,
+        doc_id,
+        deal_key,
+        status,
+        stage_order,
+        status_date_iso,
+        status_date_earliest,
+        status_date_latest,
+        status_date_precision,
+        row_number() over (
+            partition by deal_key, status
+            order by
+                case when status_date_earliest is null then 1 else 0 end,
+                status_date_earliest,
+                status_date_latest,
+                fact_id
+        ) as date_rank
+    from transfers
+),
+
+earliest_statement as (
     select
         deal_key,
-        min(supplier_iso3) as supplier_iso3,
-        min(recipient_iso3) as recipient_iso3,
-        min(system_name) as system_name,
-        min(category) as category,
-        min(case when status = 'discussed' then status_date_earliest end) as first_discussed_on,
-        min(case when status = 'announced' then status_date_earliest end) as first_announced_on,
-        min(case when status = 'ordered' then status_date_earliest end) as first_ordered_on,
-        min(case when status = 'signed' then status_date_earliest end) as first_signed_on,
-        min(case when status = 'delivered' then status_date_earliest end) as first_delivered_on,
-        max(stage_order) as furthest_stage_order,
-        min(quantity) as min_quantity_stated,
-        max(quantity) as max_quantity_stated,
+        status,
+        status_date_iso,
+        status_date_earliest,
+        status_date_latest,
+        status_date_precision
+    from ranked
+    where date_rank = 1
+),
+
+stage_support as (
+    select
+        deal_key,
+        status,
+        min(stage_order) as stage_order,
         count(*) as stage_fact_count,
-        count(distinct doc_id) as doc_count
-    from stages
-    group by deal_key
+        count(distinct doc_id) as doc_count,
+        {{ dbt.listagg('fact_id', "', '", 'order by fact_id') }} as fact_ids
+    from transfers
+    group by deal_key, status
 ),
 
 final as (
     select
-        deal_key,
-        supplier_iso3,
-        recipient_iso3,
-        system_name,
-        category,
-        first_discussed_on,
-        first_announced_on,
-        first_ordered_on,
-        first_signed_on,
-        first_delivered_on,
-        case furthest_stage_order
-            when 1 then 'discussed'
-            when 2 then 'announced'
-            when 3 then 'ordered'
-            when 4 then 'signed'
-            when 5 then 'delivered'
-            when 6 then 'not_delivered'
-            when 7 then 'cancelled'
-        end as furthest_status,
-        min_quantity_stated,
-        max_quantity_stated,
-        coalesce(min_quantity_stated <> max_quantity_stated, false) as has_quantity_conflict,
-        stage_fact_count,
-        doc_count
-    from deals
+        stage_support.deal_key || ':' || stage_support.status as deal_stage_id,
+        stage_support.deal_key,
+        stage_support.status as deal_stage,
+        stage_support.stage_order,
+        earliest_statement.status_date_iso as stage_date_iso,
+        earliest_statement.status_date_earliest as stage_date_earliest,
+        earliest_statement.status_date_latest as stage_date_latest,
+        earliest_statement.status_date_precision as stage_date_precision,
+        stage_support.stage_fact_count,
+        stage_support.doc_count,
+        stage_support.fact_ids
+    from stage_support
+    inner join earliest_statement
+        on
+            stage_support.deal_key = earliest_statement.deal_key
+            and stage_support.status = earliest_statement.status
 )
 
-select * from final
+select
+    deal_stage_id,
+    deal_key,
+    deal_stage,
+    stage_order,
+    stage_date_iso,
+    stage_date_earliest,
+    stage_date_latest,
+    stage_date_precision,
+    stage_fact_count,
+    doc_count,
+    fact_ids
+from final

@@ -1,4 +1,6 @@
 -- Every fact row of every fact seed in one shape, with its provenance: document, quote, date and precision.
+-- The fact tables and their id prefixes are the vocabulary seed fact_tables; a table missing there has no
+-- fact_id_prefix/fact_mart here, which the tests on this model and on fct_fact_provenance catch.
 with trade_figures as (
     select
         'trade_figures' as fact_table,
@@ -125,6 +127,28 @@ indicators as (
     from {{ ref('stg_facts__indicators') }}
 ),
 
+claims as (
+    select
+        'claims' as fact_table,
+        claim_id as fact_id,
+        doc_id,
+        subject_code,
+        cast(null as {{ dbt.type_string() }}) as fact_date_iso,
+        cast(null as {{ dbt.type_string() }}) as fact_date_precision,
+        cast(null as {{ dbt.type_string() }}) as fact_date_basis,
+        cast(null as {{ dbt.type_string() }}) as qualifier,
+        evidence
+    from {{ ref('stg_facts__claims') }}
+),
+
+fact_tables as (
+    select
+        fact_table,
+        fact_id_prefix,
+        fact_mart
+    from {{ ref('stg_vocabulary__fact_tables') }}
+),
+
 unioned as (
     select * from trade_figures
     union all
@@ -143,23 +167,29 @@ unioned as (
     select * from events
     union all
     select * from indicators
+    union all
+    select * from claims
 ),
 
 final as (
     select
-        fact_table || ':' || fact_id as fact_key,
-        fact_table,
-        fact_id,
-        doc_id,
-        subject_code,
-        fact_date_iso,
-        {{ period_start('fact_date_iso', 'fact_date_precision') }} as fact_date_earliest,
-        {{ period_end('fact_date_iso', 'fact_date_precision') }} as fact_date_latest,
-        fact_date_precision,
-        fact_date_basis,
-        qualifier,
-        evidence
+        unioned.fact_table || ':' || unioned.fact_id as fact_key,
+        unioned.fact_table,
+        fact_tables.fact_id_prefix,
+        fact_tables.fact_mart,
+        unioned.fact_id,
+        unioned.doc_id,
+        unioned.subject_code,
+        unioned.fact_date_iso,
+        {{ period_start('unioned.fact_date_iso', 'unioned.fact_date_precision') }} as fact_date_earliest,
+        {{ period_end('unioned.fact_date_iso', 'unioned.fact_date_precision') }} as fact_date_latest,
+        unioned.fact_date_precision,
+        unioned.fact_date_basis,
+        unioned.qualifier,
+        unioned.evidence
     from unioned
+    left join fact_tables
+        on unioned.fact_table = fact_tables.fact_table
 )
 
 select * from final

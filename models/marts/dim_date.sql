@@ -1,14 +1,9 @@
--- A calendar from 1991-01-01 (the USSR's last year) to 2030-12-31, one row per day.
-{% set first_day = '1991-01-01' %}
-{% set day_count = 14610 %}
-
-with day_numbers as (
-    {{ integers_below(day_count) }}
-),
-
-days as (
-    select cast({{ dbt.dateadd('day', 'n', "cast('" ~ first_day ~ "' as date)") }} as date) as date_day
-    from day_numbers
+-- A calendar from 1991-01-01 (the USSR's last year) to 2030-12-31, one row per day (dbt-core's date_spine).
+with days as (
+    select cast(date_day as date) as date_day
+    from (
+        {{ dbt.date_spine('day', "cast('1991-01-01' as date)", "cast('2031-01-01' as date)") }}
+    ) as spine
 ),
 
 final as (

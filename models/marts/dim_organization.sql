@@ -8,7 +8,8 @@ with organizations as (
         predecessor_org_code,
         founded_on,
         founded_on_precision,
-        reference_note
+        reference_note,
+        succession_kind
     from {{ ref('stg_reference__organizations') }}
 ),
 
@@ -30,6 +31,7 @@ final as (
         organizations.parent_org_code,
         organizations.predecessor_org_code,
         successors.successor_org_code,
+        organizations.succession_kind,
         organizations.founded_on,
         organizations.founded_on_precision,
         organizations.reference_note
@@ -46,6 +48,7 @@ select
     parent_org_code,
     predecessor_org_code,
     successor_org_code,
+    succession_kind,
     founded_on,
     founded_on_precision,
     reference_note

@@ -1,21 +1,26 @@
+-- One row per stated stage of an arms deal, with its canonical weapon system and stage order.
 select
     fact_id,
     doc_id,
     deal_key,
-    {{ weapon_system_id('deal_key') }} as weapon_system_id,
+    weapon_system_id,
     supplier_iso3,
     recipient_iso3,
     system_name,
     category,
     quantity,
+    quantity_upper,
     value_usd,
     status,
+    stage_order,
     status_date_iso,
     status_date_earliest,
     status_date_latest,
     status_date_precision,
     status_date_basis,
     date_basis_note,
+    supply_start_year,
+    supply_end_year,
     qualifier,
     evidence
-from {{ ref('stg_facts__arms_transfers') }}
+from {{ ref('int_arms_transfers_resolved') }}

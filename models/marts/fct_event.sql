@@ -1,3 +1,75 @@
+-- One row per dated event with its stated figures; each figure keeps the bounds its figure_qualifier
+-- puts on the true value (the qualifier vocabulary's rules; an open bound is null).
+with events as (
+    select
+        fact_id,
+        doc_id,
+        event_type,
+        event_name,
+        event_date_iso,
+        event_date_earliest,
+        event_date_latest,
+        event_date_precision,
+        event_date_basis,
+        date_basis_note,
+        end_date_iso,
+        end_date_latest,
+        location_iso3,
+        location_detail,
+        killed,
+        displaced,
+        troops,
+        area_km2,
+        figure_qualifier,
+        evidence
+    from {{ ref('stg_facts__events') }}
+),
+
+qualifiers as (
+    select
+        qualifier,
+        lower_bound_from,
+        upper_bound_from,
+        is_exact
+    from {{ ref('stg_vocabulary__qualifiers') }}
+),
+
+final as (
+    select
+        events.fact_id,
+        events.doc_id,
+        events.event_type,
+        events.event_name,
+        events.event_date_iso,
+        events.event_date_earliest,
+        events.event_date_latest,
+        events.event_date_precision,
+        events.event_date_basis,
+        events.date_basis_note,
+        events.end_date_iso,
+        events.end_date_latest,
+        events.location_iso3,
+        events.location_detail,
+        events.killed,
+        {{ bound_from('qualifiers.lower_bound_from', 'events.killed') }} as killed_lower,
+        {{ bound_from('qualifiers.upper_bound_from', 'events.killed') }} as killed_upper,
+        events.displaced,
+        {{ bound_from('qualifiers.lower_bound_from', 'events.displaced') }} as displaced_lower,
+        {{ bound_from('qualifiers.upper_bound_from', 'events.displaced') }} as displaced_upper,
+        events.troops,
+        {{ bound_from('qualifiers.lower_bound_from', 'events.troops') }} as troops_lower,
+        {{ bound_from('qualifiers.upper_bound_from', 'events.troops') }} as troops_upper,
+        events.area_km2,
+        {{ bound_from('qualifiers.lower_bound_from', 'events.area_km2') }} as area_km2_lower,
+        {{ bound_from('qualifiers.upper_bound_from', 'events.area_km2') }} as area_km2_upper,
+        events.figure_qualifier,
+        qualifiers.is_exact as figures_are_exact,
+        events.evidence
+    from events
+    left join qualifiers
+        on events.figure_qualifier = qualifiers.qualifier
+)
+
 select
     fact_id,
     doc_id,
@@ -14,9 +86,18 @@ select
     location_iso3,
     location_detail,
     killed,
+    killed_lower,
+    killed_upper,
     displaced,
+    displaced_lower,
+    displaced_upper,
     troops,
+    troops_lower,
+    troops_upper,
     area_km2,
+    area_km2_lower,
+    area_km2_upper,
     figure_qualifier,
+    figures_are_exact,
     evidence
-from {{ ref('stg_facts__events') }}
+from final

@@ -2,6 +2,7 @@ with facts as (
     select
         fact_key,
         fact_table,
+        fact_mart,
         fact_id,
         doc_id,
         subject_code,
@@ -26,6 +27,7 @@ final as (
     select
         facts.fact_key,
         facts.fact_table,
+        facts.fact_mart,
         facts.fact_id,
         facts.doc_id,
         documents.published_on as doc_published_on,
@@ -46,6 +48,7 @@ final as (
 select
     fact_key,
     fact_table,
+    fact_mart,
     fact_id,
     doc_id,
     doc_published_on,

@@ -1,5 +1,8 @@
--- For each country, organisation and year from 1991 to 2025: the status on 31 December (or the last
--- day of the data for 2025), and every status the country held during the year.
+-- For each country, organisation and year to 2025: the status on 31 December, how the spell behind it started,
+-- and every status held during the year. A pair's years run from its first stated start; when its earliest
+-- spell is only attested ("is a member", no dated start), they run from the organisation's founding year (or
+-- 1991) and the years before the first attestation say not_stated_yet - never member-from-start. A pair whose
+-- spells all end (an organisation succeeded) stops in the year its last spell ends.
 {% set last_year = 2025 %}
 
 with spells as (
@@ -7,8 +10,11 @@ with spells as (
         country_iso3,
         org_code,
         status,
+        start_basis,
         valid_from,
-        valid_to
+        first_attested_on,
+        valid_to,
+        coalesce(valid_from, first_attested_on) as in_force_from
     from {{ ref('fct_membership_spell') }}
 ),
 
@@ -18,25 +24,72 @@ years as (
     where year_number <= {{ last_year }}
 ),
 
-pairs as (
+organizations as (
+    select
+        org_code,
+        org_name,
+        org_type,
+        founded_on
+    from {{ ref('dim_organization') }}
+),
+
+first_spells as (
     select
         country_iso3,
         org_code,
-        min(extract(year from valid_from)) as first_year
+        start_basis,
+        in_force_from,
+        row_number() over (partition by country_iso3, org_code order by in_force_from) as spell_number
+    from spells
+),
+
+pair_bounds as (
+    select
+        country_iso3,
+        org_code,
+        max(case when valid_to is null then {{ last_year }} else cast(extract(year from valid_to) as integer) end)
+            as last_year
     from spells
     group by country_iso3, org_code
+),
+
+pairs as (
+    select
+        first_spells.country_iso3,
+        first_spells.org_code,
+        first_spells.in_force_from as first_known_on,
+        case
+            when first_spells.start_basis = 'first_attested'
+                then
+                    case
+                        when extract(year from organizations.founded_on) > 1991
+                            then cast(extract(year from organizations.founded_on) as integer)
+                        else 1991
+                    end
+            else cast(extract(year from first_spells.in_force_from) as integer)
+        end as first_year,
+        pair_bounds.last_year
+    from first_spells
+    inner join pair_bounds
+        on
+            first_spells.country_iso3 = pair_bounds.country_iso3
+            and first_spells.org_code = pair_bounds.org_code
+    left join organizations
+        on first_spells.org_code = organizations.org_code
+    where first_spells.spell_number = 1
 ),
 
 pair_years as (
     select
         pairs.country_iso3,
         pairs.org_code,
+        pairs.first_known_on,
         years.year_number,
-        cast(cast(years.year_number as {{ dbt.type_string() }}) || '-01-01' as date) as year_start,
-        cast(cast(years.year_number as {{ dbt.type_string() }}) || '-12-31' as date) as year_end
+        {{ period_start('cast(years.year_number as ' ~ dbt.type_string() ~ ')', "'year'") }} as year_start,
+        {{ period_end('cast(years.year_number as ' ~ dbt.type_string() ~ ')', "'year'") }} as year_end
     from pairs
     inner join years
-        on pairs.first_year <= years.year_number
+        on years.year_number between pairs.first_year and pairs.last_year
 ),
 
 status_at_year_end as (
@@ -44,14 +97,14 @@ status_at_year_end as (
         pair_years.country_iso3,
         pair_years.org_code,
         pair_years.year_number,
-        spells.status
+        spells.status,
+        spells.start_basis
     from pair_years
     inner join spells
         on
             pair_years.country_iso3 = spells.country_iso3
             and pair_years.org_code = spells.org_code
-            and pair_years.year_end >= spells.valid_from
-            and (spells.valid_to is null or pair_years.year_end <= spells.valid_to)
+            and {{ spell_in_force('spells', 'pair_years.year_end') }}
 ),
 
 statuses_during_year as (
@@ -59,15 +112,14 @@ statuses_during_year as (
         pair_years.country_iso3,
         pair_years.org_code,
         pair_years.year_number,
-        {{ dbt.listagg('distinct spells.status', "', '") }} as statuses_during_year,
+        {{ dbt.listagg('distinct spells.status', "', '", 'order by spells.status') }} as statuses_during_year,
         count(distinct spells.status) as status_count
     from pair_years
     inner join spells
         on
             pair_years.country_iso3 = spells.country_iso3
             and pair_years.org_code = spells.org_code
-            and pair_years.year_end >= spells.valid_from
-            and (spells.valid_to is null or pair_years.year_start <= spells.valid_to)
+            and {{ spell_overlaps_period('spells', 'pair_years.year_start', 'pair_years.year_end') }}
     group by pair_years.country_iso3, pair_years.org_code, pair_years.year_number
 ),
 
@@ -76,14 +128,6 @@ countries as (
         iso3,
         country_name
     from {{ ref('dim_country') }}
-),
-
-organizations as (
-    select
-        org_code,
-        org_name,
-        org_type
-    from {{ ref('dim_organization') }}
 ),
 
 final as (
@@ -96,7 +140,12 @@ final as (
         organizations.org_name,
         organizations.org_type,
         pair_years.year_number,
-        coalesce(status_at_year_end.status, 'no_record') as status_at_year_end,
+        case
+            when status_at_year_end.status is not null then status_at_year_end.status
+            when pair_years.year_end < pair_years.first_known_on then 'not_stated_yet'
+            else 'no_record'
+        end as status_at_year_end,
+        status_at_year_end.start_basis as start_basis_at_year_end,
         statuses_during_year.statuses_during_year,
         coalesce(statuses_during_year.status_count, 0) > 1 as status_changed_during_year
     from pair_years
@@ -125,6 +174,7 @@ select
     org_type,
     year_number,
     status_at_year_end,
+    start_basis_at_year_end,
     statuses_during_year,
     status_changed_during_year
 from final

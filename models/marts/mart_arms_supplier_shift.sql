@@ -1,5 +1,7 @@
--- Per supplier, recipient and year: the stated shares of the recipient's arms imports or holdings
--- whose period covers the year, and the deal stages dated in that year - the move away from Russia in one table.
+-- Per supplier, recipient and year: the stated shares and ranks of the supplier in the recipient's arms (imports or
+-- holdings, named in arms_share_measures) whose period covers the year, the deal stages dated in that year and the
+-- deals whose stated supply period covers it - the move away from Russia in one table. Systems are counted as
+-- canonical weapon systems (fct_arms_deal), so "Caesar" and "CAESAR" are one system.
 {% set arms_share_measures = "'share_of_arms_imports', 'share_of_arms_holdings'" %}
 
 with shares as (
@@ -10,21 +12,39 @@ with shares as (
         coalesce(period_start_year, period_end_year) as period_start_year,
         coalesce(period_end_year, period_start_year) as period_end_year,
         share_pct,
-        measure
+        supplier_rank_best,
+        supplier_rank_worst,
+        measure,
+        measure in ({{ arms_share_measures }}) as is_arms_measure
     from {{ ref('fct_arms_supplier_share') }}
     where coalesce(period_start_year, period_end_year) is not null
 ),
 
-deal_stages as (
+deals as (
     select
-        fact_id,
+        deal_key,
         supplier_iso3,
         recipient_iso3,
+        weapon_system_id,
         system_name,
-        status,
-        cast(extract(year from status_date_earliest) as integer) as stage_year
-    from {{ ref('fct_arms_transfer') }}
-    where status_date_earliest is not null
+        supply_start_year,
+        supply_end_year
+    from {{ ref('fct_arms_deal') }}
+),
+
+deal_stages as (
+    select
+        deals.supplier_iso3,
+        deals.recipient_iso3,
+        deals.weapon_system_id,
+        deals.system_name,
+        deal_stage_rows.deal_stage,
+        deal_stage_rows.stage_order,
+        deal_stage_rows.stage_year
+    from {{ ref('fct_arms_deal_stage') }} as deal_stage_rows
+    inner join deals
+        on deal_stage_rows.deal_key = deals.deal_key
+    where deal_stage_rows.stage_year is not null
 ),
 
 years as (
@@ -37,10 +57,14 @@ share_years as (
         shares.supplier_iso3,
         shares.recipient_iso3,
         years.year_number,
-        max(case when shares.measure in ({{ arms_share_measures }}) then shares.share_pct end) as max_arms_share_pct,
-        min(case when shares.measure in ({{ arms_share_measures }}) then shares.share_pct end) as min_arms_share_pct,
-        max(case when shares.measure not in ({{ arms_share_measures }}) then shares.share_pct end) as max_other_share_pct,
-        {{ dbt.listagg('shares.fact_id', "', '") }} as share_fact_ids
+        max(case when shares.is_arms_measure then shares.share_pct end) as max_arms_share_pct,
+        min(case when shares.is_arms_measure then shares.share_pct end) as min_arms_share_pct,
+        max(case when not shares.is_arms_measure then shares.share_pct end) as max_other_share_pct,
+        min(case when shares.is_arms_measure then shares.supplier_rank_best end) as best_arms_supplier_rank,
+        max(case when shares.is_arms_measure then shares.supplier_rank_worst end) as worst_arms_supplier_rank,
+        {{ dbt.listagg('distinct case when shares.is_arms_measure then shares.measure end', "', '",
+                       'order by case when shares.is_arms_measure then shares.measure end') }} as arms_share_measures,
+        {{ dbt.listagg('shares.fact_id', "', '", 'order by shares.fact_id') }} as share_fact_ids
     from shares
     inner join years
         on years.year_number between shares.period_start_year and shares.period_end_year
@@ -53,10 +77,23 @@ deal_years as (
         recipient_iso3,
         stage_year as year_number,
         count(*) as deal_stage_count,
-        count(distinct system_name) as system_count,
-        {{ dbt.listagg("distinct system_name || ' (' || status || ')'", "', '") }} as systems_and_stages
+        count(distinct weapon_system_id) as system_count,
+        {{ dbt.listagg("system_name || ' (' || deal_stage || ')'", "', '", 'order by stage_order, system_name') }}
+            as systems_and_stages
     from deal_stages
     group by supplier_iso3, recipient_iso3, stage_year
+),
+
+supply_years as (
+    select
+        deals.supplier_iso3,
+        deals.recipient_iso3,
+        years.year_number,
+        count(*) as supplying_deal_count
+    from deals
+    inner join years
+        on years.year_number between deals.supply_start_year and deals.supply_end_year
+    group by deals.supplier_iso3, deals.recipient_iso3, years.year_number
 ),
 
 supplier_years as (
@@ -71,6 +108,12 @@ supplier_years as (
         recipient_iso3,
         year_number
     from deal_years
+    union
+    select
+        supplier_iso3,
+        recipient_iso3,
+        year_number
+    from supply_years
 ),
 
 final as (
@@ -83,11 +126,15 @@ final as (
         supplier_years.supplier_iso3 = 'RUS' as is_russia,
         share_years.min_arms_share_pct,
         share_years.max_arms_share_pct,
+        share_years.arms_share_measures,
         share_years.max_other_share_pct,
+        share_years.best_arms_supplier_rank,
+        share_years.worst_arms_supplier_rank,
         share_years.share_fact_ids,
         coalesce(deal_years.deal_stage_count, 0) as deal_stage_count,
         coalesce(deal_years.system_count, 0) as system_count,
-        deal_years.systems_and_stages
+        deal_years.systems_and_stages,
+        coalesce(supply_years.supplying_deal_count, 0) as supplying_deal_count
     from supplier_years
     left join share_years
         on
@@ -99,6 +146,11 @@ final as (
             supplier_years.supplier_iso3 = deal_years.supplier_iso3
             and supplier_years.recipient_iso3 = deal_years.recipient_iso3
             and supplier_years.year_number = deal_years.year_number
+    left join supply_years
+        on
+            supplier_years.supplier_iso3 = supply_years.supplier_iso3
+            and supplier_years.recipient_iso3 = supply_years.recipient_iso3
+            and supplier_years.year_number = supply_years.year_number
 )
 
 select
@@ -109,9 +161,13 @@ select
     is_russia,
     min_arms_share_pct,
     max_arms_share_pct,
+    arms_share_measures,
     max_other_share_pct,
+    best_arms_supplier_rank,
+    worst_arms_supplier_rank,
     share_fact_ids,
     deal_stage_count,
     system_count,
-    systems_and_stages
+    systems_and_stages,
+    supplying_deal_count
 from final

@@ -1,22 +1,30 @@
--- What each author could see: every membership status in force on each document's publication day,
--- computed with the same spell_in_force rule as the warehouse's membership_as_of table macro.
+-- What each author could see: every membership status in force on the day each document is known (its latest
+-- possible publication day, dim_document.known_from), computed only from the documents known by then - the same
+-- spells and spell_in_force rule as marts.membership_as_of(valid_on, known_on) with both days = known_from.
 with documents as (
     select
         doc_id,
-        published_on
+        published_on,
+        known_from
     from {{ ref('dim_document') }}
 ),
 
 spells as (
     select
+        knowledge_spell_id,
+        knowledge_from,
+        knowledge_to,
         spell_id,
         country_iso3,
         org_code,
         status,
+        start_basis,
         valid_from,
         valid_from_latest,
+        first_attested_on,
+        first_attested_latest,
         valid_to
-    from {{ ref('fct_membership_spell') }}
+    from {{ ref('fct_membership_spell_by_knowledge') }}
 ),
 
 final as (
@@ -24,27 +32,37 @@ final as (
         documents.doc_id || ':' || spells.spell_id as doc_spell_id,
         documents.doc_id,
         documents.published_on,
+        documents.known_from,
+        spells.knowledge_spell_id,
         spells.spell_id,
         spells.country_iso3,
         spells.org_code,
         spells.status,
+        spells.start_basis,
         spells.valid_from,
+        spells.first_attested_on,
         spells.valid_to,
-        documents.published_on >= spells.valid_from_latest as is_status_certain
+        documents.known_from >= coalesce(spells.valid_from_latest, spells.first_attested_latest) as is_status_certain
     from documents
     inner join spells
-        on {{ spell_in_force('spells', 'documents.published_on') }}
+        on
+            {{ spell_known_on('spells', 'documents.known_from') }}
+            and {{ spell_in_force('spells', 'documents.known_from') }}
 )
 
 select
     doc_spell_id,
     doc_id,
     published_on,
+    known_from,
+    knowledge_spell_id,
     spell_id,
     country_iso3,
     org_code,
     status,
+    start_basis,
     valid_from,
+    first_attested_on,
     valid_to,
     is_status_certain
 from final

@@ -1,9 +1,14 @@
--- Every pair of facts from different documents that state different values for the same thing:
--- the same trade figure, supplier share, membership step, treaty step, deal stage or indicator.
--- Each fact first becomes a comparable statement (what it is about, which attribute, its amount or its
--- date period); one self-join then pairs statements that disagree. Amounts disagree when they differ;
--- dates only when their periods do not overlap ('2024' and '2024-02' agree), and only for steps that
--- happen once (a treaty is signed once; it can be 'not invoked' many times).
+-- Every pair of facts from different documents that disagree, with the kind of disagreement (conflict_kinds
+-- vocabulary) and the reading the warehouse uses (conflict_resolutions seed).
+-- value / date: each fact first becomes a comparable statement (what it is about, which attribute, its amount
+--   or its date period); one self-join pairs statements that disagree. Amounts disagree when they differ; dates
+--   only when their periods do not overlap ('2024' and '2024-02' agree), and only for steps that happen once (a
+--   treaty is signed once; it can be 'not invoked' many times).
+-- attribution / wording / sequence: claims (stg_facts__claims) about the same subject, topic and attribute with
+--   different values; the attribute's kind comes from the claim_attributes vocabulary.
+-- status: a status assertion ('is a member') dated after a dated change of the same country and organisation
+--   stated in another document, when that change is still the last one before the assertion and put the country
+--   in another status (the February 2024 freeze against a later plain 'member').
 {% set string_type = dbt.type_string() %}
 {% set one_off_membership_steps = "'joined', 'founding_member', 'withdrew', 'left', 'did_not_renew', 'frozen_participation', 'suspended'" %}
 {% set one_off_treaty_steps = "'signed', 'initialed', 'ratified', 'in_force', 'denounced', 'expires'" %}
@@ -23,7 +28,7 @@ with trade as (
 
 trade_statements as (
     select
-        'trade_flow' as fact_table,
+        'trade_figures' as fact_table,
         compared_thing,
         'value_usd' as differing_attribute,
         fact_id,
@@ -32,12 +37,13 @@ trade_statements as (
         cast(null as date) as date_earliest,
         cast(null as date) as date_latest,
         cast(null as {{ string_type }}) as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from trade
     where value_usd is not null
     union all
     select
-        'trade_flow' as fact_table,
+        'trade_figures' as fact_table,
         compared_thing,
         'share_pct' as differing_attribute,
         fact_id,
@@ -46,12 +52,13 @@ trade_statements as (
         cast(null as date) as date_earliest,
         cast(null as date) as date_latest,
         cast(null as {{ string_type }}) as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from trade
     where share_pct is not null
     union all
     select
-        'trade_flow' as fact_table,
+        'trade_figures' as fact_table,
         compared_thing,
         'partner_rank' as differing_attribute,
         fact_id,
@@ -60,6 +67,7 @@ trade_statements as (
         cast(null as date) as date_earliest,
         cast(null as date) as date_latest,
         cast(null as {{ string_type }}) as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from trade
     where partner_rank is not null
@@ -67,7 +75,7 @@ trade_statements as (
 
 share_statements as (
     select
-        'arms_supplier_share' as fact_table,
+        'arms_supplier_shares' as fact_table,
         supplier_iso3 || '->' || recipient_iso3 || ' ' || measure || ' '
         || coalesce(cast(period_start_year as {{ string_type }}), '?') || '-'
         || coalesce(cast(period_end_year as {{ string_type }}), '?') as compared_thing,
@@ -78,13 +86,14 @@ share_statements as (
         cast(null as date) as date_earliest,
         cast(null as date) as date_latest,
         cast(null as {{ string_type }}) as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_arms_supplier_share') }}
 ),
 
 date_statements as (
     select
-        'membership_event' as fact_table,
+        'membership_events' as fact_table,
         country_iso3 || ' ' || event_type || ' ' || org_code as compared_thing,
         'date' as differing_attribute,
         fact_id,
@@ -93,12 +102,13 @@ date_statements as (
         event_date_earliest as date_earliest,
         event_date_latest as date_latest,
         event_date_iso as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_membership_event') }}
     where event_type in ({{ one_off_membership_steps }})
     union all
     select
-        'treaty_event' as fact_table,
+        'treaty_events' as fact_table,
         treaty_id || ' ' || event_type as compared_thing,
         'date' as differing_attribute,
         fact_id,
@@ -107,12 +117,13 @@ date_statements as (
         event_date_earliest as date_earliest,
         event_date_latest as date_latest,
         event_date_iso as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_treaty_event') }}
     where event_type in ({{ one_off_treaty_steps }})
     union all
     select
-        'arms_transfer' as fact_table,
+        'arms_transfers' as fact_table,
         deal_key || ' ' || status as compared_thing,
         'date' as differing_attribute,
         fact_id,
@@ -121,13 +132,14 @@ date_statements as (
         status_date_earliest as date_earliest,
         status_date_latest as date_latest,
         status_date_iso as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_arms_transfer') }}
 ),
 
 amount_statements as (
     select
-        'arms_transfer' as fact_table,
+        'arms_transfers' as fact_table,
         deal_key || ' ' || status || ' quantity' as compared_thing,
         'amount' as differing_attribute,
         fact_id,
@@ -136,12 +148,13 @@ amount_statements as (
         cast(null as date) as date_earliest,
         cast(null as date) as date_latest,
         cast(null as {{ string_type }}) as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_arms_transfer') }}
     where quantity is not null
     union all
     select
-        'treaty_event' as fact_table,
+        'treaty_events' as fact_table,
         treaty_id || ' ' || event_type || ' valid until' as compared_thing,
         'amount' as differing_attribute,
         fact_id,
@@ -150,12 +163,13 @@ amount_statements as (
         cast(null as date) as date_earliest,
         cast(null as date) as date_latest,
         cast(null as {{ string_type }}) as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_treaty_event') }}
     where valid_until_year is not null
     union all
     select
-        'indicator' as fact_table,
+        'indicators' as fact_table,
         subject_code || ' ' || indicator || ' ' || unit || ' '
         || coalesce(ref_date_iso, cast(ref_year as {{ string_type }}), 'undated') as compared_thing,
         'amount' as differing_attribute,
@@ -165,8 +179,44 @@ amount_statements as (
         cast(null as date) as date_earliest,
         cast(null as date) as date_latest,
         cast(null as {{ string_type }}) as date_iso,
+        cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_indicator') }}
+),
+
+claims as (
+    select
+        claim_id,
+        doc_id,
+        subject_code,
+        topic,
+        claim_attribute,
+        claimed_value,
+        evidence
+    from {{ ref('stg_facts__claims') }}
+),
+
+claim_attributes as (
+    select
+        claim_attribute,
+        conflict_kind
+    from {{ ref('stg_vocabulary__claim_attributes') }}
+),
+
+claim_statements as (
+    select
+        'claims' as fact_table,
+        claims.subject_code || ' ' || claims.topic || ' ' || claims.claim_attribute as compared_thing,
+        claims.claim_attribute as differing_attribute,
+        claims.claim_id as fact_id,
+        claims.doc_id,
+        cast(null as double) as amount,
+        cast(null as date) as date_earliest,
+        cast(null as date) as date_latest,
+        cast(null as {{ string_type }}) as date_iso,
+        claims.claimed_value as text_value,
+        claims.evidence
+    from claims
 ),
 
 statements as (
@@ -177,21 +227,27 @@ statements as (
     select * from date_statements
     union all
     select * from amount_statements
+    union all
+    select * from claim_statements
 ),
 
-final as (
+statement_conflicts as (
     select
-        left_side.fact_id || '~' || right_side.fact_id || ':' || left_side.differing_attribute as conflict_id,
+        case
+            when left_side.fact_table = 'claims' then claim_attributes.conflict_kind
+            when left_side.differing_attribute = 'date' then 'date'
+            else 'value'
+        end as conflict_kind,
         left_side.fact_table,
         left_side.compared_thing,
         left_side.differing_attribute,
         left_side.fact_id as left_fact_id,
         left_side.doc_id as left_doc_id,
-        coalesce(left_side.date_iso, {{ double_to_string("left_side.amount") }}) as left_value,
+        coalesce(left_side.date_iso, left_side.text_value, {{ double_to_string("left_side.amount") }}) as left_value,
         left_side.evidence as left_evidence,
         right_side.fact_id as right_fact_id,
         right_side.doc_id as right_doc_id,
-        coalesce(right_side.date_iso, {{ double_to_string("right_side.amount") }}) as right_value,
+        coalesce(right_side.date_iso, right_side.text_value, {{ double_to_string("right_side.amount") }}) as right_value,
         right_side.evidence as right_evidence
     from statements as left_side
     inner join statements as right_side
@@ -200,14 +256,169 @@ final as (
             and left_side.compared_thing = right_side.compared_thing
             and left_side.differing_attribute = right_side.differing_attribute
             and left_side.doc_id < right_side.doc_id
+    left join claim_attributes
+        on left_side.differing_attribute = claim_attributes.claim_attribute and left_side.fact_table = 'claims'
     where
         left_side.amount <> right_side.amount
         or left_side.date_latest < right_side.date_earliest
         or right_side.date_latest < left_side.date_earliest
+        or left_side.text_value <> right_side.text_value
+),
+
+membership_statuses as (
+    select
+        fact_id,
+        doc_id,
+        country_iso3,
+        org_code,
+        resulting_status,
+        act_kind,
+        event_date_earliest,
+        event_date_latest,
+        evidence
+    from {{ ref('fct_membership_event') }}
+    where resulting_status is not null and event_date_earliest is not null
+),
+
+status_assertions as (
+    select
+        fact_id,
+        doc_id,
+        country_iso3,
+        org_code,
+        resulting_status,
+        event_date_earliest as asserted_on,
+        evidence
+    from membership_statuses
+    where act_kind = 'status_assertion'
+),
+
+dated_changes as (
+    select
+        fact_id,
+        doc_id,
+        country_iso3,
+        org_code,
+        resulting_status,
+        event_date_earliest,
+        event_date_latest,
+        evidence
+    from membership_statuses
+    where act_kind <> 'status_assertion'
+),
+
+-- a change certainly over before the assertion and not replaced, before it, by a change to another status
+changes_in_force_at_assertion as (
+    select
+        status_assertions.fact_id as assertion_fact_id,
+        status_assertions.doc_id as assertion_doc_id,
+        status_assertions.resulting_status as asserted_status,
+        status_assertions.evidence as assertion_evidence,
+        dated_changes.fact_id as change_fact_id,
+        dated_changes.doc_id as change_doc_id,
+        dated_changes.resulting_status as changed_status,
+        dated_changes.evidence as change_evidence,
+        dated_changes.country_iso3,
+        dated_changes.org_code
+    from status_assertions
+    inner join dated_changes
+        on
+            status_assertions.country_iso3 = dated_changes.country_iso3
+            and status_assertions.org_code = dated_changes.org_code
+            and status_assertions.asserted_on > dated_changes.event_date_latest
+    where not exists (
+        select 1 from dated_changes as later_change
+        where
+            later_change.country_iso3 = dated_changes.country_iso3
+            and later_change.org_code = dated_changes.org_code
+            and later_change.resulting_status <> dated_changes.resulting_status
+            and later_change.event_date_earliest > dated_changes.event_date_latest
+            and later_change.event_date_latest < status_assertions.asserted_on
+    )
+),
+
+status_pairs as (
+    select
+        country_iso3,
+        org_code,
+        case when change_doc_id < assertion_doc_id then change_fact_id else assertion_fact_id end as left_fact_id,
+        case when change_doc_id < assertion_doc_id then change_doc_id else assertion_doc_id end as left_doc_id,
+        case when change_doc_id < assertion_doc_id then changed_status else asserted_status end as left_value,
+        case when change_doc_id < assertion_doc_id then change_evidence else assertion_evidence end as left_evidence,
+        case when change_doc_id < assertion_doc_id then assertion_fact_id else change_fact_id end as right_fact_id,
+        case when change_doc_id < assertion_doc_id then assertion_doc_id else change_doc_id end as right_doc_id,
+        case when change_doc_id < assertion_doc_id then asserted_status else changed_status end as right_value,
+        case when change_doc_id < assertion_doc_id then assertion_evidence else change_evidence end as right_evidence
+    from changes_in_force_at_assertion
+    where
+        change_doc_id <> assertion_doc_id
+        and changed_status <> asserted_status
+),
+
+status_conflicts as (
+    select
+        'status' as conflict_kind,
+        'membership_events' as fact_table,
+        country_iso3 || ' ' || org_code || ' status' as compared_thing,
+        'status' as differing_attribute,
+        left_fact_id,
+        left_doc_id,
+        left_value,
+        left_evidence,
+        right_fact_id,
+        right_doc_id,
+        right_value,
+        right_evidence
+    from status_pairs
+),
+
+conflicts as (
+    select * from statement_conflicts
+    union all
+    select * from status_conflicts
+),
+
+resolutions as (
+    select
+        resolution_id,
+        conflict_kind,
+        compared_thing,
+        adopted_reading,
+        reason
+    from {{ ref('stg_facts__conflict_resolutions') }}
+),
+
+final as (
+    select
+        conflicts.left_fact_id || '~' || conflicts.right_fact_id || ':' || conflicts.differing_attribute as conflict_id,
+        conflicts.conflict_kind,
+        conflicts.fact_table,
+        conflicts.compared_thing,
+        conflicts.differing_attribute,
+        conflicts.left_fact_id,
+        conflicts.left_doc_id,
+        conflicts.left_value,
+        conflicts.left_evidence,
+        conflicts.right_fact_id,
+        conflicts.right_doc_id,
+        conflicts.right_value,
+        conflicts.right_evidence,
+        resolutions.resolution_id,
+        coalesce(
+            'uses ' || resolutions.adopted_reading || ': ' || resolutions.reason,
+            'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing'
+        ) as resolution,
+        resolutions.resolution_id is not null as is_resolved
+    from conflicts
+    left join resolutions
+        on
+            conflicts.conflict_kind = resolutions.conflict_kind
+            and conflicts.compared_thing = resolutions.compared_thing
 )
 
 select
     conflict_id,
+    conflict_kind,
     fact_table,
     compared_thing,
     differing_attribute,
@@ -218,5 +429,8 @@ select
     right_fact_id,
     right_doc_id,
     right_value,
-    right_evidence
+    right_evidence,
+    resolution_id,
+    resolution,
+    is_resolved
 from final

@@ -8,34 +8,54 @@ pre-flight, the evidence check, every dbt test and the Great Expectations checkp
 that already hold the old file keep reading their snapshot; new readers see the new build.
 
 A build killed half-way (even with SIGKILL) leaves only a stale candidate folder under `builds/`; its
-`flock` dies with the process, and the next build removes the stale candidates before it starts.
+`flock` dies with the process, and the next build removes the stale candidates before it starts. dbt runs in
+its own process group with a parent-death signal, so it dies with the build instead of writing on.
+
+Releases are copies, never links: at publish time the candidate is copied to `releases/<build id>/` before it
+is renamed over the published file, and `releases/manifest.json` records every release's build id, sha256 and
+which one is published. A client that opens the published file in write mode (or keeps an old one open) can
+therefore neither change a release nor hide its build id. Published and release files are read-only on disk.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
+import stat
 import subprocess
+import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from security_ties import exports
 from security_ties.evidence import EvidenceError, verify
+from security_ties.problems import listed
 from security_ties.project import PUBLISHED_NAME, Project
 from security_ties.validate import validate_seeds
+from security_ties.value_check import verify_values
 
 
 class BuildError(Exception):
     """A build step failed; the published warehouse was left as it was."""
+
+
+class BuildInterrupted(BuildError):
+    """The build was stopped by SIGTERM; its candidate is removed and nothing was published."""
 
 
 @dataclass
@@ -126,13 +146,62 @@ def dbt_counts(run_results: Path) -> dict[str, int]:
     return counts
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def child_process_options() -> dict[str, object]:
+    """Popen options that make a child die with the build: its own session (process group), so a terminal's
+    Ctrl-C goes to the build alone, and on Linux a parent-death signal (SIGKILL) so that even a SIGKILLed build
+    takes dbt with it. prctl is looked up before the fork: the child only calls it."""
+    options: dict[str, object] = {"start_new_session": True}
+    if sys.platform.startswith("linux"):
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        parent = os.getpid()
+
+        def die_with_parent() -> None:
+            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != parent:  # the build died before prctl took effect
+                os._exit(1)
+
+        options["preexec_fn"] = die_with_parent
+    return options
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into BuildInterrupted while a build runs, so its cleanup runs and its child is killed
+    (SIGINT already raises KeyboardInterrupt). Only the main thread can install a handler."""
+    if threading_is_main():
+        def interrupt(signum: int, frame: object) -> None:
+            raise BuildInterrupted(f"build stopped by {signal.Signals(signum).name}; what was not yet published was "
+                                   "discarded (`security-ties info` shows the published build)")
+
+        previous = signal.signal(signal.SIGTERM, interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    else:
+        yield
+
+
+def threading_is_main() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
 def run_dbt(project: Project, database: Path, arguments: list[str], target_path: Path) -> subprocess.CompletedProcess[str]:
     """dbt as a subprocess: the in-process runner keeps its DuckDB handle open (dbt-core #11980)."""
     environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path)}
-    return subprocess.run(
+    return subprocess.run(  # noqa: PLW1509 - preexec_fn only calls prctl
         [str(project.dbt_executable), *arguments, "--no-use-colors"],
         cwd=project.root, env=environment, capture_output=True, text=True, check=False,
+        **child_process_options(),  # type: ignore[arg-type]
     )
+
+
+def check_values(project: Project) -> None:
+    """Every numeric fact value and stated date appears in its own quote (see value_check)."""
+    verify_values(project.seeds_dir)
 
 
 def check_evidence(project: Project) -> None:
@@ -144,12 +213,21 @@ def check_evidence(project: Project) -> None:
     except EvidenceError as error:
         raise BuildError(str(error)) from error
     if problems:
-        listed = "\n".join(f"  - {p}" for p in problems[:30])
-        raise BuildError(f"{len(problems)} evidence problem(s); nothing was published:\n{listed}")
+        raise BuildError(f"{len(problems)} evidence problem(s); nothing was published:\n{listed(list(problems), 30)}")
 
 
 def record_build_info(database: Path, build_id: str, project: Project, counts: dict[str, int],
                       quality: dict[str, int]) -> None:
+    try:
+        write_build_info(database, build_id, project, counts, quality)
+    except duckdb.IOException as error:  # e.g. a full disk while writing the WAL
+        first_line = str(error).splitlines()[0]
+        raise BuildError(f"{database}: could not record the build ({first_line}); nothing was published - "
+                         "free disk space in the warehouse folder and build again") from error
+
+
+def write_build_info(database: Path, build_id: str, project: Project, counts: dict[str, int],
+                     quality: dict[str, int]) -> None:
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema if not exists meta")
         connection.execute(
@@ -189,22 +267,144 @@ def candidate_path(project: Project, name: str = CANDIDATE) -> Path:
     return project.builds_dir / name / PUBLISHED_NAME
 
 
+RELEASE_MANIFEST = "manifest.json"
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+# A build needs room for the candidate, its WAL and the release copy: about three published files.
+MIN_WAREHOUSE_BYTES = 16 * 2**20
+SPACE_FACTOR = 3
+
+
+def release_path(project: Project, build_id: str) -> Path:
+    return project.releases_dir / build_id / PUBLISHED_NAME
+
+
+def read_release_manifest(project: Project) -> dict[str, Any]:
+    """{"published": build id or None, "releases": [{"build_id", "sha256", "bytes", "released_at"}, oldest first]}."""
+    path = project.releases_dir / RELEASE_MANIFEST
+    if not path.is_file():
+        return {"published": None, "releases": []}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise BuildError(f"{path}: not valid JSON ({error}); run `security-ties doctor` to rebuild it from the "
+                         "release folders") from error
+    return {"published": manifest.get("published"), "releases": list(manifest.get("releases", []))}
+
+
+def write_release_manifest(project: Project, manifest: dict[str, Any]) -> None:
+    """Written to a temporary file and renamed, so a reader never sees half a manifest."""
+    project.releases_dir.mkdir(parents=True, exist_ok=True)
+    path = project.releases_dir / RELEASE_MANIFEST
+    temporary = path.with_name(f".{RELEASE_MANIFEST}.tmp")
+    temporary.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+    fsync_directory(project.releases_dir)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def keep_release(project: Project, candidate: Path, build_id: str) -> dict[str, Any]:
+    """Copy the closed candidate to releases/<build id>/ (a file of its own, read-only) and describe it."""
+    release = release_path(project, build_id)
+    release.parent.mkdir(parents=True, exist_ok=True)
+    partial = release.with_name(f".{PUBLISHED_NAME}.partial")
+    shutil.copyfile(candidate, partial)
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.chmod(partial, READ_ONLY)
+    os.replace(partial, release)
+    return {"build_id": build_id, "sha256": sha256_file(release), "bytes": release.stat().st_size,
+            "released_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+
+
 def publish(project: Project, candidate: Path, build_id: str) -> None:
-    """Keep the current file as a release (hard link, same inode) and rename the candidate over it."""
-    if project.published_path.exists():
-        previous = published_build_id(project.published_path) or f"unknown-{new_build_id()}"
-        release = project.releases_dir / previous / PUBLISHED_NAME
-        if not release.exists():
-            release.parent.mkdir(parents=True, exist_ok=True)
-            os.link(project.published_path, release)
+    """Keep a copy of the candidate as the release of `build_id` (unless that release exists, as in a rollback),
+    make the candidate read-only and rename it over the published file, then record it in the manifest."""
+    manifest = adopt_unrecorded_releases(project)
+    known = {entry["build_id"] for entry in manifest["releases"]}
+    if build_id not in known or not release_path(project, build_id).is_file():
+        manifest["releases"] = [e for e in manifest["releases"] if e["build_id"] != build_id]
+        manifest["releases"].append(keep_release(project, candidate, build_id))
+    os.chmod(candidate, READ_ONLY)
     os.replace(candidate, project.published_path)
     fsync_directory(project.warehouse_dir)
+    manifest["published"] = build_id
+    write_release_manifest(project, manifest)
     prune_releases(project)
 
 
-def prune_releases(project: Project) -> None:
-    for old in list_releases(project)[project.keep_releases:]:
-        shutil.rmtree(old.parent)
+def adopt_unrecorded_releases(project: Project) -> dict[str, Any]:
+    """Bring a warehouse folder from before the release manifest under it: keep the published file as a release
+    (when its build id can be read) and record the old release folders, replacing any hard link to the published
+    file by a copy. Returns the manifest."""
+    manifest = read_release_manifest(project)
+    recorded = {e["build_id"] for e in manifest["releases"]}
+    published = project.published_path
+    adopted = []
+    if project.releases_dir.is_dir():
+        folders = [p for p in project.releases_dir.iterdir() if p.is_dir() and p.name not in recorded
+                   and not p.name.startswith(".") and (p / PUBLISHED_NAME).is_file()]
+        for folder in sorted(folders, key=lambda p: (p / PUBLISHED_NAME).stat().st_mtime):
+            release = folder / PUBLISHED_NAME
+            if published.exists() and os.path.samefile(release, published):
+                release.unlink()  # a hard link from the old scheme: a write to the published file would change it
+                shutil.copyfile(published, release.with_name(f".{PUBLISHED_NAME}.partial"))
+                os.replace(release.with_name(f".{PUBLISHED_NAME}.partial"), release)
+            os.chmod(release, READ_ONLY)
+            adopted.append({"build_id": folder.name, "sha256": sha256_file(release), "bytes": release.stat().st_size,
+                            "released_at": "adopted"})
+    if manifest["published"] is None and published.exists():
+        build_id = published_build_id(published)
+        if build_id and build_id not in recorded | {e["build_id"] for e in adopted}:
+            adopted.append(keep_release(project, published, build_id))
+        manifest["published"] = build_id
+    if adopted or manifest["published"] != read_release_manifest(project)["published"]:
+        manifest["releases"] = adopted + manifest["releases"]
+        write_release_manifest(project, manifest)
+    return manifest
+
+
+def prune_releases(project: Project) -> list[str]:
+    """Keep the published release and the `keep_releases` newest others; remove the rest and any release folder
+    without a file (left by a build killed while pruning). Returns what was removed."""
+    manifest = read_release_manifest(project)
+    published = manifest["published"]
+    others = [e for e in manifest["releases"] if e["build_id"] != published]
+    dropped = others[: max(len(others) - project.keep_releases, 0)]
+    removed = []
+    for entry in dropped:
+        shutil.rmtree(project.releases_dir / entry["build_id"], ignore_errors=True)
+        removed.append(entry["build_id"])
+    manifest["releases"] = [e for e in manifest["releases"] if e not in dropped]
+    write_release_manifest(project, manifest)
+    removed += remove_empty_release_folders(project)
+    return removed
+
+
+def empty_release_folders(project: Project) -> list[Path]:
+    if not project.releases_dir.is_dir():
+        return []
+    return sorted(p for p in project.releases_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and not (p / PUBLISHED_NAME).is_file())
+
+
+def remove_empty_release_folders(project: Project) -> list[str]:
+    """Release folders without a release file, and their manifest entries."""
+    empty = empty_release_folders(project)
+    for folder in empty:
+        shutil.rmtree(folder, ignore_errors=True)
+    manifest = read_release_manifest(project)
+    kept = [e for e in manifest["releases"] if release_path(project, e["build_id"]).is_file()]
+    if kept != manifest["releases"]:
+        manifest["releases"] = kept
+        write_release_manifest(project, manifest)
+    return [folder.name for folder in empty]
 
 
 def published_build_id(path: Path) -> str | None:
@@ -216,14 +416,31 @@ def published_build_id(path: Path) -> str | None:
     return row[0] if row else None
 
 
+def current_build_id(project: Project) -> str | None:
+    """The published build as the release manifest records it (no need to open the file, which a write-mode
+    client may hold locked); from the file itself only for a warehouse published before the manifest."""
+    published = read_release_manifest(project)["published"]
+    if published:
+        return str(published)
+    return published_build_id(project.published_path) if project.published_path.exists() else None
+
+
 def list_releases(project: Project) -> list[Path]:
-    """Kept release files, newest first; each sits in a folder named for its build id."""
-    releases = project.releases_dir.glob(f"*/{PUBLISHED_NAME}")
-    return sorted(releases, key=lambda p: p.stat().st_mtime, reverse=True)
+    """Kept release files, newest first (the manifest's order); each sits in a folder named for its build id."""
+    entries = read_release_manifest(project)["releases"]
+    paths = [release_path(project, e["build_id"]) for e in reversed(entries)]
+    return [p for p in paths if p.is_file()]
+
+
+def changed_releases(project: Project) -> list[str]:
+    """Releases whose bytes differ from what the manifest recorded when they were kept."""
+    return [e["build_id"] for e in read_release_manifest(project)["releases"]
+            if release_path(project, e["build_id"]).is_file()
+            and sha256_file(release_path(project, e["build_id"])) != e["sha256"]]
 
 
 def rollback(project: Project, build_id: str | None = None, export: Exporter | None = exports.export_marts) -> str:
-    """Publish a kept release again: the given build, or else the newest release older than the published file,
+    """Publish a kept release again: the given build, or else the newest release older than the published one,
     and point the exports at it. Rolling back twice goes two releases back; `--build-id` can go forward again."""
     with build_lock(project):
         remove_stale_candidates(project)
@@ -231,9 +448,10 @@ def rollback(project: Project, build_id: str | None = None, export: Exporter | N
         if build_id:
             chosen = [p for p in releases if p.parent.name == build_id]
         else:
-            current = published_build_id(project.published_path) if project.published_path.exists() else None
-            published_at = project.published_path.stat().st_mtime if project.published_path.exists() else float("inf")
-            chosen = [p for p in releases if p.parent.name != current and p.stat().st_mtime <= published_at]
+            current = current_build_id(project)
+            names = [p.parent.name for p in releases]
+            older = names[names.index(current) + 1:] if current in names else names
+            chosen = [p for p in releases if p.parent.name in older]
         if not chosen:
             known = ", ".join(p.parent.name for p in releases) or "none"
             wanted = f"release {build_id}" if build_id else "release older than the published build"
@@ -242,7 +460,7 @@ def rollback(project: Project, build_id: str | None = None, export: Exporter | N
         staging_copy = candidate_path(project, f"rollback-{restored_id}")
         staging_copy.parent.mkdir(parents=True, exist_ok=True)
         try:
-            shutil.copy2(chosen[0], staging_copy)
+            shutil.copyfile(chosen[0], staging_copy)
             publish(project, staging_copy, restored_id)
         finally:
             shutil.rmtree(staging_copy.parent, ignore_errors=True)
@@ -251,12 +469,145 @@ def rollback(project: Project, build_id: str | None = None, export: Exporter | N
         return restored_id
 
 
-def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None) -> BuildResult:
-    """Validate, build, test, audit and publish; any failure raises BuildError and publishes nothing."""
+def check_free_space(project: Project) -> None:
+    """Fail in a second, not after the audit, when the warehouse disk cannot hold a build."""
+    published = project.published_path.stat().st_size if project.published_path.exists() else 0
+    needed = max(published, MIN_WAREHOUSE_BYTES) * SPACE_FACTOR
+    free = shutil.disk_usage(project.warehouse_dir).free
+    if free < needed:
+        raise BuildError(
+            f"{project.warehouse_dir}: only {free / 2**20:.0f} MiB free, a build needs about {needed / 2**20:.0f} MiB "
+            "(the new file, its write-ahead log and the release copy); free disk space there, keep fewer releases "
+            "(SECURITY_TIES_KEEP_RELEASES) or set SECURITY_TIES_WAREHOUSE_DIR to a larger disk"
+        )
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+def write_holders(path: Path) -> list[tuple[int, str]]:
+    """(pid, command) of every other process holding `path` open for writing, from /proc (Linux)."""
+    try:
+        target = path.stat()
+    except OSError:
+        return []
+    holders = []
+    proc = Path("/proc")
+    for process in proc.iterdir() if proc.is_dir() else []:
+        if not process.name.isdigit() or int(process.name) == os.getpid():
+            continue
+        try:
+            for descriptor in (process / "fd").iterdir():
+                try:
+                    opened = descriptor.stat()
+                except OSError:
+                    continue
+                if (opened.st_dev, opened.st_ino) != (target.st_dev, target.st_ino):
+                    continue
+                flags = (process / "fdinfo" / descriptor.name).read_text().split("flags:")[1].split()[0]
+                if int(flags, 8) & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR):
+                    command = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                    holders.append((int(process.name), command[:120]))
+                    break
+        except (OSError, IndexError, ValueError):
+            continue
+    return holders
+
+
+def lock_holder_from_error(error: BaseException) -> tuple[int, str] | None:
+    """DuckDB names the process holding the write lock in its error: use it where /proc is not readable."""
+    match = _LOCK_HOLDER.search(str(error))
+    return (int(match.group(2)), match.group(1)) if match else None
+
+
+def writer_warning(path: Path, pid: int, command: str) -> str:
+    return (f"process {pid} ({command}) holds {path} open in write mode, so every reader fails with "
+            f"'Conflicting lock' until it closes: close that connection (or stop process {pid}) and open the "
+            "warehouse read-only: duckdb.connect(path, read_only=True), `duckdb -readonly`, or "
+            "?access_mode=read_only in a SQLAlchemy URI")
+
+
+def exports_lag(project: Project) -> tuple[str | None, str | None]:
+    """(published build id, build id of exports/current) when they differ, else (None, None)."""
+    if not project.published_path.exists():
+        return None, None
+    published = current_build_id(project)
+    manifest = project.exports_dir / "current" / exports.MANIFEST
+    try:
+        exported = json.loads(manifest.read_text(encoding="utf-8")).get("build_id")
+    except (OSError, json.JSONDecodeError):
+        exported = None
+    return (published, exported) if published and published != exported else (None, None)
+
+
+def repair_release_manifest(project: Project) -> list[str]:
+    """An unreadable manifest is moved aside; the release folders and the published file are then re-read."""
+    try:
+        read_release_manifest(project)
+        return []
+    except BuildError:
+        path = project.releases_dir / RELEASE_MANIFEST
+        broken = path.with_name(f"{RELEASE_MANIFEST}.broken-{new_build_id()}")
+        os.replace(path, broken)
+        return [f"moved the unreadable releases/{RELEASE_MANIFEST} to releases/{broken.name}; "
+                "releases re-read from their folders"]
+
+
+def heal(project: Project, export: Exporter | None = exports.export_marts) -> list[str]:
+    """Repair what a killed build can leave behind (called with the build lock held): empty release folders,
+    and exports/current lagging behind the published build. Returns one line per repair."""
+    repairs = repair_release_manifest(project)
+    repairs += [f"removed empty release folder releases/{name}" for name in remove_empty_release_folders(project)]
+    adopt_unrecorded_releases(project)
+    if project.published_path.exists() and project.published_path.stat().st_mode & 0o222:
+        os.chmod(project.published_path, READ_ONLY)
+        repairs.append(f"made {project.published_path} read-only")
+    published, exported = exports_lag(project)
+    if published and export:
+        export(project, project.published_path, published)
+        repairs.append(f"re-exported the marts of build {published} (exports/current showed {exported or 'nothing'})")
+    return repairs
+
+
+def doctor(project: Project) -> list[str]:
+    """`security-ties doctor`: the same repairs as the start of a build, under the build lock."""
     with build_lock(project):
         remove_stale_candidates(project)
+        return heal(project)
+
+
+def prepare_warehouse(project: Project, export: Exporter | None) -> None:
+    """Before dbt starts: repair leftovers of a killed build, name any write-mode holder of the published file
+    (the build still publishes: new readers get the new file), and check the disk has room."""
+    for repair in heal(project, export):
+        print(f"repaired: {repair}", file=sys.stderr)
+    for pid, command in write_holders(project.published_path):
+        print(f"warning: {writer_warning(project.published_path, pid, command)}", file=sys.stderr)
+    check_free_space(project)
+
+
+def describe_os_error(error: OSError) -> str:
+    """One line: the path, what went wrong and what to do."""
+    path = error.filename or "a warehouse file"
+    advice = {
+        errno.ENOSPC: "free disk space there or set SECURITY_TIES_WAREHOUSE_DIR to a larger disk",
+        errno.EDQUOT: "your disk quota is used up: free space or set SECURITY_TIES_WAREHOUSE_DIR elsewhere",
+        errno.EROFS: "that file system is read-only: set SECURITY_TIES_WAREHOUSE_DIR to a writable folder",
+        errno.EACCES: "check its permissions (ls -ld) or set SECURITY_TIES_WAREHOUSE_DIR to a folder you can write",
+        errno.EPERM: "check its permissions (ls -ld) or set SECURITY_TIES_WAREHOUSE_DIR to a folder you can write",
+        errno.ENOENT: "check that the path exists (run from the project's top folder)",
+    }.get(error.errno or 0, "check the path and the disk")
+    return f"{path}: {error.strerror or error} - {advice}"
+
+
+def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None) -> BuildResult:
+    """Validate, build, test, audit and publish; any failure raises BuildError and publishes nothing."""
+    with build_lock(project), stop_on_sigterm():
+        remove_stale_candidates(project)
         seed_rows = validate_seeds(project.seeds_dir)
+        check_values(project)
         check_evidence(project)
+        prepare_warehouse(project, export)
         build_id = new_build_id()
         candidate = candidate_path(project)
         candidate.parent.mkdir(parents=True)
@@ -277,7 +628,8 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
                     export(project, project.published_path, build_id)
                 except (OSError, duckdb.Error) as error:
                     raise BuildError(f"build {build_id} was published, but exporting the marts failed "
-                                     f"(exports/current still shows the previous export): {error}") from error
+                                     f"(exports/current still shows the previous export; `security-ties doctor` "
+                                     f"re-exports): {error}") from error
         finally:
             shutil.rmtree(candidate.parent, ignore_errors=True)
         return BuildResult(build_id, project.published_path, seed_rows, counts, quality)

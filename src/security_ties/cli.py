@@ -7,12 +7,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
 from security_ties import build as build_module
 from security_ties import info as info_module
 from security_ties.evidence import EvidenceError, verify
+from security_ties.intake import IntakeError
 from security_ties.mentions import coverage
 from security_ties.project import Project
 from security_ties.validate import SeedValidationError, validate_seeds
+from security_ties.value_check import ValueCheckError, check_values
 
 DESCRIPTION = """\
 security-ties: a cited fact warehouse of Armenia's security ties (dbt on DuckDB).
@@ -27,11 +31,14 @@ Run every command from the repository's top folder. Paths come from the environm
 def command_build(project: Project, arguments: argparse.Namespace) -> int:
     from security_ties import exports
 
-    audit = None
-    if not arguments.skip_expectations:
+    def audit_with_great_expectations(candidate: Path) -> dict[str, int]:
+        # imported when the audit starts: Great Expectations takes seconds to import, and a bad seed must
+        # fail the pre-flight in about a second
         from security_ties import quality
 
-        audit = quality.audit
+        return quality.audit(candidate)
+
+    audit = None if arguments.skip_expectations else audit_with_great_expectations
     result = build_module.build(project, audit=audit, export=exports.export_marts)
     print(f"published build {result.build_id} -> {result.published_path}")
     print(f"  seed rows validated: {result.seed_rows}")
@@ -55,13 +62,66 @@ def command_verify_evidence(project: Project, arguments: argparse.Namespace) -> 
     return 1 if problems else 0
 
 
+def command_verify_values(project: Project, arguments: argparse.Namespace) -> int:
+    checked, problems = check_values(project.seeds_dir)
+    for problem in problems:
+        print(f"  - {problem}")
+    print(f"{checked} values and stated dates checked against their own quotes, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def command_doctor(project: Project, arguments: argparse.Namespace) -> int:
+    for repair in build_module.doctor(project):
+        print(f"repaired: {repair}")
+    print(info_module.render(project))
+    return 0
+
+
 def command_coverage(project: Project, arguments: argparse.Namespace) -> int:
-    result = coverage(project.corpus_dir, project.seeds_dir)
+    result = coverage(project.corpus_dir, project.seeds_dir, arguments.doc or None)
     for mention in result.uncovered:
         print(f"  uncovered: {mention}")
+    for kind, (covered, total) in result.by_kind.items():
+        print(f"  {kind:<14} {covered:>4}/{total:<4} covered")
     covered = len(result.mentions) - len(result.uncovered)
-    print(f"extraction coverage: {covered}/{len(result.mentions)} quantitative mentions = {result.percent:.1f} %")
+    print(f"extraction coverage: {covered}/{len(result.mentions)} mentions = {result.percent:.1f} %")
+    if result.uncovered:
+        print("next: record each uncovered mention as a fact or an excluded_mentions row with a reason "
+              "(`security-ties suggest --doc DOC_ID` prefills them)")
     return 1 if result.uncovered else 0
+
+
+def command_add_document(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import intake
+
+    added = intake.add_document(
+        project, Path(arguments.path), publisher=arguments.publisher, published_on=arguments.published_on,
+        url=arguments.url or "", title=arguments.title or "", authors=arguments.authors or "",
+    )
+    print(f"added {added.doc_id}: {added.corpus_path} (sha256 {added.sha256[:12]}...) and its documents row")
+    print(f"next: security-ties coverage --doc {added.doc_id}   # what the text mentions")
+    print(f"      security-ties suggest --doc {added.doc_id}    # prefilled rows to review under review/{added.doc_id}/")
+    return 0
+
+
+def command_suggest(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import intake
+
+    review_dir = Path(arguments.review_dir) if arguments.review_dir else None
+    if arguments.accept:
+        appended = intake.accept(project, arguments.doc, review_dir)
+        for seed, count in appended.items():
+            print(f"  appended {count} row(s) to seeds/facts/{seed}.csv")
+        print("next: security-ties build")
+        return 0
+    written = intake.suggest(project, arguments.doc, review_dir)
+    if not written:
+        print(f"{arguments.doc}: every mention is covered; nothing to suggest")
+    for seed, path in written.items():
+        print(f"  review {path} ({seed})")
+    if written:
+        print(f"next: edit the rows, set accept=yes on those to keep, then security-ties suggest --doc {arguments.doc} --accept")
+    return 0
 
 
 def command_info(project: Project, arguments: argparse.Namespace) -> int:
@@ -115,10 +175,38 @@ def parser() -> argparse.ArgumentParser:
         "Check every seed row against its YAML (types, dates, keys, codes); errors name file, line and problem.")
     add("verify-evidence", command_verify_evidence,
         "Check that every evidence quote occurs in its document and every document's sha256 matches.")
-    add("coverage", command_coverage,
-        "List the corpus's quantitative mentions not covered by a fact or an exclusion, and print the coverage percentage.")
+    coverage_command = add(
+        "coverage", command_coverage,
+        "List the mentions (numbers in digits and words, money, percentages, dates and relative dates, countries, "
+        "organisations, weapon systems) that no fact or exclusion covers, with their context, and the coverage per kind.")
+    coverage_command.add_argument("--doc", action="append", help="only this document (repeatable), e.g. doc_005")
+    add_document = add(
+        "add-document", command_add_document,
+        "Add a text to the corpus: checks it (UTF-8, not empty, not a duplicate by sha256, a valid date), copies it "
+        "into CORPUS_DIR and appends its documents row; refuses bad input and then changes nothing.")
+    add_document.add_argument("path", help="the text file (UTF-8)")
+    add_document.add_argument("--publisher", required=True, help="who published the text")
+    add_document.add_argument("--published-on", required=True, help="publication date: YYYY-MM-DD, YYYY-MM or YYYY")
+    add_document.add_argument("--url", help="where the text was published")
+    add_document.add_argument("--title", help="title (default: the text's first line)")
+    add_document.add_argument("--authors", help="author names")
+    suggest_command = add(
+        "suggest", command_suggest,
+        "Write review files (review/DOC_ID/<seed>.csv) with a prefilled seed row for every uncovered mention of a "
+        "document; with --accept, append the rows marked accept=yes to the seeds (after the pre-flight and the "
+        "evidence check pass on them).")
+    suggest_command.add_argument("--doc", required=True, help="the document, e.g. doc_005")
+    suggest_command.add_argument("--accept", action="store_true", help="append the accepted review rows to the seeds")
+    suggest_command.add_argument("--review-dir", help="where the review files are (default review/DOC_ID)")
+    add("verify-values", command_verify_values,
+        "Check that every numeric fact value (money, percentages, counts, years) and every stated date appears in "
+        "its own evidence quote, with a qualifier that fits its wording; exceptions are listed with a reason in "
+        "seeds/reference/value_check_exceptions.csv.")
     add("info", command_info, "Print versions, paths, the published build, row counts per table and seed, "
-        "and the extraction coverage.", aliases=("doctor",))
+        "the extraction coverage, and warnings (a write-mode holder of the published file, empty release folders, "
+        "exports behind the published build).")
+    add("doctor", command_doctor, "Repair what a killed build leaves (empty release folders, exports behind the "
+        "published build), then print the same as info.")
     rollback = add("rollback", command_rollback, "Publish a kept release again: by default the newest release older than the published one; --build-id picks any kept release.")
     rollback.add_argument("--build-id", help="the release to restore (see `security-ties info`)")
     validate = add("validate", command_validate,
@@ -134,9 +222,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = Project.from_environment()
         return arguments.handler(project, arguments)
-    except (build_module.BuildError, SeedValidationError, EvidenceError, FileNotFoundError) as error:
+    except (build_module.BuildError, SeedValidationError, ValueCheckError, EvidenceError, IntakeError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 143 if isinstance(error, build_module.BuildInterrupted) else 1
+    except OSError as error:  # includes "not the project root" (a FileNotFoundError without a path)
+        message = build_module.describe_os_error(error) if error.filename else str(error)
+        print(f"error: {message}", file=sys.stderr)
         return 1
+    except duckdb.Error as error:
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; what was not yet published was discarded (`security-ties info` shows the "
+              "published build)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from security_ties.problems import Located, display_path
+
 MAX_EVIDENCE_CHARS = 200
 
 _QUOTE_FOLDS = str.maketrans(
@@ -46,52 +48,51 @@ class Document:
     doc_id: str
     file_name: str
     sha256: str
+    line: int = 0  # line of its row in the documents seed
 
 
 @dataclass(frozen=True)
 class Quote:
     """One quote cell of one seed row, with where it came from (for error messages)."""
 
-    seed: str
-    row_number: int  # 1-based data row number; the header is row 0
+    path: str  # the seed file, as shown in messages
+    line: int  # line of the row in the file (the header is line 1)
     row_key: str
     doc_id: str
     text: str
 
 
-@dataclass(frozen=True)
-class Problem:
-    seed: str
-    row_number: int
-    row_key: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.seed}.csv row {self.row_number} ({self.row_key}): {self.message}"
+def row_problem(path: str, line: int, row_key: str, message: str) -> Located:
+    """A problem of one seed row in the shared `path:line: problem` format, led by the row's key."""
+    return Located(path, line, f"{row_key}: {message}")
 
 
 def read_documents(documents_csv: Path) -> list[Document]:
-    with documents_csv.open(newline="", encoding="utf-8") as handle:
-        return [Document(r["doc_id"], r["file_name"], r["sha256"]) for r in csv.DictReader(handle)]
+    with documents_csv.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        return [Document(r["doc_id"], r["file_name"], r["sha256"], reader.line_num) for r in reader]
 
 
 def read_quotes(seed_csv: Path, quote_column: str = "evidence") -> list[Quote]:
     """Quotes from one seed; seeds without the column (or without doc_id) give none."""
-    with seed_csv.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields = reader.fieldnames or []
+    where = display_path(seed_csv, seed_csv.parent.parent.parent)
+    with seed_csv.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        fields = next(reader, [])
         if quote_column not in fields or "doc_id" not in fields:
             return []
-        key_column = fields[0]
-        return [
-            Quote(seed_csv.stem, number, row[key_column], row["doc_id"], row[quote_column] or "")
-            for number, row in enumerate(reader, start=1)
-        ]
+        quotes = []
+        for values in reader:
+            row = dict(zip(fields, values))
+            if values:
+                quotes.append(Quote(where, reader.line_num, row.get(fields[0], ""), row.get("doc_id", ""),
+                                    row.get(quote_column) or ""))
+        return quotes
 
 
 def quote_columns(seed_csv: Path) -> list[str]:
     """The columns of a seed that hold verbatim quotes."""
-    with seed_csv.open(newline="", encoding="utf-8") as handle:
+    with seed_csv.open(newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle), [])
     return [c for c in ("evidence", "context") if c in header]
 
@@ -107,7 +108,7 @@ def all_quotes(facts_dir: Path) -> list[Quote]:
 class Corpus:
     """The normalised texts of the documents seed, checked against their recorded hashes."""
 
-    def __init__(self, corpus_dir: Path, documents: list[Document]) -> None:
+    def __init__(self, corpus_dir: Path, documents: list[Document], documents_path: str = "seeds/reference/documents.csv") -> None:
         if not corpus_dir.is_dir():
             raise EvidenceError(
                 f"corpus folder {corpus_dir} not found: set CORPUS_DIR to the folder holding the "
@@ -115,18 +116,20 @@ class Corpus:
             )
         self.corpus_dir = corpus_dir
         self.documents = {d.doc_id: d for d in documents}
+        self.documents_path = documents_path
         self._texts: dict[str, str] = {}
 
-    def hash_problems(self) -> list[Problem]:
+    def hash_problems(self) -> list[Located]:
         problems = []
-        for number, doc in enumerate(self.documents.values(), start=1):
+        for doc in self.documents.values():
+            line = doc.line
             path = self.corpus_dir / doc.file_name
             if not path.is_file():
-                problems.append(Problem("documents", number, doc.doc_id, f"file {path} is missing"))
+                problems.append(row_problem(self.documents_path, line, doc.doc_id, f"file {path} is missing"))
             elif (actual := sha256_of(path)) != doc.sha256:
                 problems.append(
-                    Problem(
-                        "documents", number, doc.doc_id,
+                    row_problem(
+                        self.documents_path, line, doc.doc_id,
                         f"sha256 of {path.name} is {actual}, the seed records {doc.sha256}: "
                         "the text changed, re-check every quote taken from it",
                     )
@@ -139,27 +142,28 @@ class Corpus:
             self._texts[doc_id] = normalise(path.read_text(encoding="utf-8"))
         return self._texts[doc_id]
 
-    def quote_problems(self, quotes: list[Quote]) -> list[Problem]:
+    def quote_problems(self, quotes: list[Quote]) -> list[Located]:
         problems = []
         for quote in quotes:
-            where = (quote.seed, quote.row_number, quote.row_key)
+            where = (quote.path, quote.line, quote.row_key)
             if quote.doc_id not in self.documents:
-                problems.append(Problem(*where, f"doc_id {quote.doc_id!r} is not in documents.csv"))
+                problems.append(row_problem(*where, f"doc_id {quote.doc_id!r} is not in documents.csv"))
             elif not quote.text.strip():
-                problems.append(Problem(*where, "the evidence quote is empty"))
+                problems.append(row_problem(*where, "the evidence quote is empty"))
             elif len(quote.text) > MAX_EVIDENCE_CHARS:
                 problems.append(
-                    Problem(*where, f"quote has {len(quote.text)} characters, at most {MAX_EVIDENCE_CHARS}")
+                    row_problem(*where, f"quote has {len(quote.text)} characters, at most {MAX_EVIDENCE_CHARS}")
                 )
             elif normalise(quote.text) not in self.text(quote.doc_id):
                 problems.append(
-                    Problem(*where, f"quote not found in {quote.doc_id}: {quote.text[:80]!r}")
+                    row_problem(*where, f"quote not found in {quote.doc_id}: {quote.text[:80]!r}")
                 )
         return problems
 
 
-def verify(corpus_dir: Path, seeds_dir: Path) -> tuple[int, list[Problem]]:
+def verify(corpus_dir: Path, seeds_dir: Path) -> tuple[int, list[Located]]:
     """Check hashes and every quote; returns (quotes checked, problems)."""
-    corpus = Corpus(corpus_dir, read_documents(seeds_dir / "reference" / "documents.csv"))
+    documents = seeds_dir / "reference" / "documents.csv"
+    corpus = Corpus(corpus_dir, read_documents(documents), display_path(documents, seeds_dir.parent))
     quotes = all_quotes(seeds_dir / "facts")
     return len(quotes), corpus.hash_problems() + corpus.quote_problems(quotes)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from security_ties import build as build_module
 from security_ties.evidence import EvidenceError
 from security_ties.mentions import coverage
 from security_ties.project import Project
@@ -28,7 +29,7 @@ def package_versions() -> dict[str, str]:
 def seed_row_counts(seeds_dir: Path) -> dict[str, int]:
     counts = {}
     for path in sorted(seeds_dir.rglob("*.csv")):
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:  # validate-seeds names bad bytes
             counts[path.relative_to(seeds_dir).as_posix()] = max(sum(1 for _ in csv.reader(handle)) - 1, 0)
     return counts
 
@@ -68,18 +69,48 @@ def render(project: Project) -> str:
         result = coverage(project.corpus_dir, project.seeds_dir)
         lines += ["", f"extraction coverage: {len(result.mentions) - len(result.uncovered)}/{len(result.mentions)} "
                       f"mentions = {result.percent:.1f} %"]
+        lines += ["  per document:"] + [f"    {doc:14} {done:>5}/{total:<5}" for doc, (done, total) in result.by_document.items()]
+        lines += ["  per mention kind:"] + [f"    {kind:14} {done:>5}/{total:<5}" for kind, (done, total) in result.by_kind.items()]
     except EvidenceError as error:
         lines += ["", f"extraction coverage: not measured ({error})"]
     if not project.published_path.exists():
         lines += ["", "published warehouse: none yet (run `make build`)"]
         return "\n".join(lines)
+    problems = warnings(project)
     try:
         build_info, tables = warehouse_tables(project.published_path)
     except duckdb.IOException as error:
-        lines += ["", f"published warehouse: cannot be opened read-only ({error})"]
-        return "\n".join(lines)
-    lines += ["", "published build:"] + [f"  {k:20} {v}" for k, v in build_info.items()]
-    lines += ["", "tables:"] + [f"  {schema}.{table:38} {rows:6}" for schema, table, rows in tables]
-    releases = sorted(p.parent.name for p in project.releases_dir.glob("*/*.duckdb"))
-    lines += ["", "kept releases (security-ties rollback --build-id ...):"] + [f"  {r}" for r in releases or ["none"]]
+        holder = build_module.lock_holder_from_error(error)
+        if holder and not any(str(holder[0]) in w for w in problems):
+            problems.append(build_module.writer_warning(project.published_path, *holder))
+        lines += ["", f"published warehouse: cannot be opened read-only ({str(error).splitlines()[0]})"]
+        build_info, tables = {}, []
+    if build_info:
+        lines += ["", "published build:"] + [f"  {k:20} {v}" for k, v in build_info.items()]
+        lines += ["", "tables:"] + [f"  {schema}.{table:38} {rows:6}" for schema, table, rows in tables]
+    releases = [p.parent.name for p in build_module.list_releases(project)]
+    published = build_module.current_build_id(project)
+    lines += ["", "kept releases, newest first (security-ties rollback --build-id ...):"]
+    lines += [f"  {r}{'  (published)' if r == published else ''}" for r in releases or ["none"]]
+    lines += ["", "warnings:"] + [f"  - {w}" for w in problems or ["none"]]
     return "\n".join(lines)
+
+
+def warnings(project: Project) -> list[str]:
+    """What is wrong with the warehouse folder and how to fix it (empty when all is well)."""
+    found = [build_module.writer_warning(project.published_path, pid, command)
+             for pid, command in build_module.write_holders(project.published_path)]
+    if project.published_path.stat().st_mode & 0o222:
+        found.append(f"{project.published_path} is writable on disk: run `security-ties doctor` to make it read-only")
+    empty = build_module.empty_release_folders(project)
+    if empty:
+        found.append(f"empty release folder(s) {', '.join(p.name for p in empty)} (left by a killed build): "
+                     "run `security-ties doctor` to remove them")
+    published, exported = build_module.exports_lag(project)
+    if published:
+        found.append(f"exports/current shows build {exported or 'none'}, the published build is {published}: "
+                     "run `security-ties doctor` to re-export")
+    for build_id in build_module.changed_releases(project):
+        found.append(f"release {build_id} differs from the bytes recorded when it was kept "
+                     f"({project.releases_dir / build_id}); do not roll back to it")
+    return found

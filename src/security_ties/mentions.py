@@ -1,37 +1,118 @@
-"""Extraction coverage: every quantitative mention in the corpus is a fact or a reasoned exclusion.
+"""Extraction coverage: every mention in the corpus is a fact or a reasoned exclusion.
 
-A mention is a run of digits as written (money, percentages, counts, years, dates, ordinals). It is
-covered when its position in the normalised text lies inside an occurrence of some fact's evidence
-quote, or inside the context quote of an `excluded_mentions` row.
+A mention is anything a careful reader would expect to find in the fact base:
+
+- numbers in digits (classified as money, percent, year or plain number) and in words ("four",
+  "three decades", "dozens", "twice", "half", "a third");
+- dates written with a month name ("1 August 2024", "February 2024") and relative dates ("last year",
+  "in October", "two days later");
+- every country and organisation named, by the names in the reference seeds and the aliases in
+  `entity_aliases` (demonyms such as "Armenian", capitals used for governments such as "Moscow",
+  variants such as "Turkey");
+- every named weapon system of the `weapon_systems` seed, by its name or a `weapon_system_aliases` spelling
+  (generic items such as "armaments" are not names and are left out).
+
+A number or date mention is covered when its position lies inside an occurrence of a fact's evidence
+quote or of an `excluded_mentions` context. A named entity is covered the same way, or when the
+document records the entity's code in some fact row (it was extracted, just quoted elsewhere), or when
+an `excluded_mentions` row of the same document names the entity (any of its names or its code) with a
+reason: an entity is recorded per document, not per occurrence.
 """
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from security_ties.evidence import Corpus, all_quotes, normalise, read_documents
+from security_ties.evidence import Corpus, Quote, all_quotes, read_documents
 
-_MENTION = re.compile(r"\d(?:[\d,.]*\d)?")
+NUMBER_KINDS = ("money", "percent", "year", "number", "number_word")
+DATE_KINDS = ("date", "relative_date")
+ENTITY_KINDS = ("country", "organization", "weapon_system")
+MENTION_KINDS = NUMBER_KINDS + DATE_KINDS + ENTITY_KINDS
+
+_QUOTE_FOLDS = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+        "\u0060": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+        "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_SMALL_NUMBERS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
+_UNITS = "days?|weeks?|months?|years?|decades?"
+
+_DIGITS = re.compile(r"\d(?:[\d,.]*\d)?")
+_NUMBER_WORD = re.compile(
+    rf"\b(?:(?:{_SMALL_NUMBERS})(?:[- ](?:{_SMALL_NUMBERS}))?(?: (?:hundred|thousand|million|billion))?"
+    r"|hundreds|thousands|millions|dozens?|twice|thrice|half|a third|two[- ]thirds|a quarter|three[- ]quarters)"
+    rf"(?: (?:{_UNITS}))?\b"
+)
+_EXPLICIT_DATE = re.compile(
+    rf"\b(?:\d{{1,2}} (?:{_MONTHS})(?:,? \d{{4}})?|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
+    rf"|(?:{_MONTHS}),? \d{{4}})\b"
+)
+_RELATIVE_DATE = re.compile(
+    rf"\b(?:(?:last|next|this|previous|following|past|same) (?:year|month|week|decade|spring|summer|autumn|fall|winter|{_MONTHS})"
+    rf"|(?:earlier|later) (?:this|that) (?:year|month|week)"
+    rf"|(?:\d+|{_SMALL_NUMBERS}|a few|several) (?:{_UNITS}) (?:later|earlier|ago|before|after)"
+    rf"|yesterday|(?:in|on|since|by|until|from|early|late|mid-|end of|beginning of) (?:{_MONTHS}))\b(?! \d)"
+)
+# "may" is a month only where the cased text says "May"
+_CASE_SENSITIVE_WORDS = {"may": "May"}
+
+
+def normalise_cased(text: str) -> str:
+    """The evidence normalisation without case folding (NFKC, quotes and dashes folded, spaces collapsed)."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLDS)
+    return _WHITESPACE.sub(" ", folded).strip()
+
+
+def fold_case(text: str) -> str:
+    """Lower-case one character at a time, so positions in the folded text are positions in the cased one."""
+    return "".join(lower if len(lower := char.lower()) == 1 else char for char in text)
 
 
 @dataclass(frozen=True)
 class Mention:
     doc_id: str
+    kind: str
     start: int
     end: int
     text: str
     context: str
+    code: str = ""  # country/organisation/system code for named entities
 
     def __str__(self) -> str:
-        return f"{self.doc_id} @{self.start}: {self.text!r} in '...{self.context}...'"
+        named = f" = {self.code}" if self.code else ""
+        return f"{self.doc_id} @{self.start} [{self.kind}{named}]: {self.text!r} in '...{self.context}...'"
 
 
 @dataclass(frozen=True)
+class Alias:
+    text: str  # as written, cased
+    kind: str  # country, organization, weapon_system
+    code: str
+    case_sensitive: bool = False
+
+
+@dataclass
 class Coverage:
     mentions: list[Mention]
     uncovered: list[Mention]
+    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (covered, total)
+    by_document: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def percent(self) -> float:
@@ -40,37 +121,178 @@ class Coverage:
         return 100.0 * (len(self.mentions) - len(self.uncovered)) / len(self.mentions)
 
 
-def find_mentions(doc_id: str, normalised_text: str) -> list[Mention]:
-    return [
-        Mention(
-            doc_id, m.start(), m.end(), m.group(),
-            normalised_text[max(0, m.start() - 60): m.end() + 60],
-        )
-        for m in _MENTION.finditer(normalised_text)
-    ]
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
-def _covered_spans(text: str, quote: str) -> list[tuple[int, int]]:
-    needle = normalise(quote)
-    spans, start = [], text.find(needle) if needle else -1
-    while start != -1:
-        spans.append((start, start + len(needle)))
-        start = text.find(needle, start + 1)
+def load_aliases(seeds_dir: Path) -> list[Alias]:
+    """Names of countries, organisations and weapon systems: reference seeds plus the alias seeds."""
+    reference = seeds_dir / "reference"
+    aliases: list[Alias] = []
+    for row in _read_csv(reference / "countries.csv"):
+        aliases += [Alias(name, "country", row["iso3"]) for name in (row["short_name"], row["official_name"])
+                    if name and "(" not in name]
+    for row in _read_csv(reference / "organizations.csv"):
+        aliases += [Alias(row["name"], "organization", row["org_code"])]
+        aliases += [Alias(acronym, "organization", row["org_code"], case_sensitive=True)
+                    for acronym in {row["acronym"], row["org_code"]} if acronym and "_" not in acronym]
+    entity_aliases = reference / "entity_aliases.csv"
+    if entity_aliases.is_file():
+        aliases += [
+            Alias(row["alias"], row["entity_kind"], row["code"], row["case_sensitive"].strip().lower() == "true")
+            for row in _read_csv(entity_aliases)
+        ]
+    systems_csv, weapon_aliases_csv = reference / "weapon_systems.csv", reference / "weapon_system_aliases.csv"
+    if systems_csv.is_file():
+        # generic items ("armaments", "drone parts") are not names: only named systems count as mentions
+        named = {row["weapon_system_id"]: row["system_name"] for row in _read_csv(systems_csv)
+                 if row["is_generic"].strip().lower() != "true"}
+        aliases += [Alias(name, "weapon_system", system_id) for system_id, name in named.items()]
+        if weapon_aliases_csv.is_file():
+            aliases += [Alias(row["name_as_written"], "weapon_system", row["weapon_system_id"])
+                        for row in _read_csv(weapon_aliases_csv) if row["weapon_system_id"] in named]
+    return aliases
+
+
+def _alias_pattern(aliases: Sequence[Alias]) -> re.Pattern[str] | None:
+    names = sorted({fold_case(normalise_cased(a.text)) for a in aliases if a.text.strip()}, key=len, reverse=True)
+    if not names:
+        return None
+    # a name may carry a possessive ("Armenia's", or "Armenias" with the apostrophe dropped, as the texts do)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?='s\b|s\b|\b)")
+
+
+def _context(text: str, start: int, end: int) -> str:
+    return text[max(0, start - 60): end + 60]
+
+
+def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -> list[Mention]:
+    """Every mention in one document's normalised (cased) text; a mention inside a longer one is dropped."""
+    folded = fold_case(cased_text)
+    found: list[Mention] = []
+
+    def add(kind: str, start: int, end: int, code: str = "") -> None:
+        found.append(Mention(doc_id, kind, start, end, cased_text[start:end], _context(cased_text, start, end), code))
+
+    for match in _DIGITS.finditer(folded):
+        add(_digit_kind(folded, match.start(), match.end()), match.start(), match.end())
+    for match in _NUMBER_WORD.finditer(folded):
+        add("number_word", match.start(), match.end())
+    for pattern, kind in ((_EXPLICIT_DATE, "date"), (_RELATIVE_DATE, "relative_date")):
+        for match in pattern.finditer(folded):
+            if _case_sensitive_ok(cased_text, match.start(), match.end()):
+                add(kind, match.start(), match.end())
+    by_name: dict[str, list[Alias]] = {}
+    for alias in aliases:
+        by_name.setdefault(fold_case(normalise_cased(alias.text)), []).append(alias)
+    if (pattern := _alias_pattern(aliases)) is not None:
+        for match in pattern.finditer(folded):
+            candidates = by_name[match.group()]
+            written = cased_text[match.start():match.end()]
+            chosen = next((a for a in candidates if not a.case_sensitive or normalise_cased(a.text) == written), None)
+            if chosen is not None:
+                add(chosen.kind, match.start(), match.end(), chosen.code)
+    return _drop_nested(found)
+
+
+def _digit_kind(text: str, start: int, end: int) -> str:
+    before, after = text[max(0, start - 2):start], text[end:end + 10]
+    if "$" in before or "€" in before or re.match(r" ?(?:billion|million|thousand|bn|dollars|usd|euros?)\b", after):
+        return "money"
+    if re.match(r" ?(?:%|percent|per cent)", after):
+        return "percent"
+    if re.fullmatch(r"(?:19|20)\d\d", text[start:end]):
+        return "year"
+    return "number"
+
+
+def _case_sensitive_ok(cased_text: str, start: int, end: int) -> bool:
+    words = re.findall(r"[A-Za-z]+", cased_text[start:end])
+    return all(_CASE_SENSITIVE_WORDS.get(w.lower(), w) == w for w in words if w.lower() in _CASE_SENSITIVE_WORDS)
+
+
+def _drop_nested(mentions: list[Mention]) -> list[Mention]:
+    """Keep the longest mention where they overlap ("two days later" is one relative date, not also "two")."""
+    ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for mention in ordered:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _spans(text: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
+    spans = []
+    for quote in quotes:
+        needle = fold_case(normalise_cased(quote))
+        start = text.find(needle) if needle else -1
+        while start != -1:
+            spans.append((start, start + len(needle)))
+            start = text.find(needle, start + 1)
     return spans
 
 
-def coverage(corpus_dir: Path, seeds_dir: Path) -> Coverage:
+def recorded_codes(facts_dir: Path, aliases: Sequence[Alias] = ()) -> dict[str, set[str]]:
+    """Per document, every code (ARM, CSTO, ...) that its fact rows record in any column, directly or as a name
+    the alias seeds resolve (an arms row's "PINAKA multi-barrel rocket launchers" records `pinaka`)."""
+    code_of_name = {fold_case(normalise_cased(a.text)): a.code for a in aliases}
+    doc_of_fact: dict[str, str] = {}
+    rows_by_seed = {path: _read_csv(path) for path in sorted(facts_dir.glob("*.csv"))}
+    for rows in rows_by_seed.values():
+        for row in rows:
+            if row.get("doc_id") and row.get("fact_id"):
+                doc_of_fact[row["fact_id"]] = row["doc_id"]
+    codes: dict[str, set[str]] = {}
+    for rows in rows_by_seed.values():
+        for row in rows:
+            doc_id = row.get("doc_id") or doc_of_fact.get(row.get("fact_id", ""), "")
+            if doc_id:
+                values = [value.strip() for value in row.values() if value]
+                resolved = [code_of_name[name] for value in values if (name := fold_case(normalise_cased(value))) in code_of_name]
+                codes.setdefault(doc_id, set()).update(values + resolved)
+    return codes
+
+
+def _excluded_entities(exclusions: Sequence[dict[str, str]], aliases: Sequence[Alias]) -> dict[str, set[str]]:
+    code_of = {fold_case(normalise_cased(a.text)): a.code for a in aliases}
+    excluded: dict[str, set[str]] = {}
+    for row in exclusions:
+        mention = fold_case(normalise_cased(row["mention"]))
+        code = code_of.get(mention, row["mention"].strip())
+        excluded.setdefault(row["doc_id"], set()).add(code)
+    return excluded
+
+
+def coverage(corpus_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] | None = None) -> Coverage:
     corpus = Corpus(corpus_dir, read_documents(seeds_dir / "reference" / "documents.csv"))
-    quotes = all_quotes(seeds_dir / "facts")
+    facts_dir = seeds_dir / "facts"
+    quotes: list[Quote] = all_quotes(facts_dir)
+    aliases = load_aliases(seeds_dir)
+    exclusions_csv = facts_dir / "excluded_mentions.csv"
+    exclusions = _read_csv(exclusions_csv) if exclusions_csv.is_file() else []
+    excluded = _excluded_entities(exclusions, aliases)
+    recorded = recorded_codes(facts_dir, aliases)
     mentions: list[Mention] = []
     uncovered: list[Mention] = []
     for doc_id in corpus.documents:
-        text = corpus.text(doc_id)
-        spans = [
-            span for q in quotes if q.doc_id == doc_id for span in _covered_spans(text, q.text)
-        ]
-        for mention in find_mentions(doc_id, text):
+        if doc_ids and doc_id not in doc_ids:
+            continue
+        cased = normalise_cased((corpus.corpus_dir / corpus.documents[doc_id].file_name).read_text(encoding="utf-8"))
+        spans = _spans(fold_case(cased), (q.text for q in quotes if q.doc_id == doc_id))
+        for mention in find_mentions(doc_id, cased, aliases):
             mentions.append(mention)
-            if not any(s <= mention.start and mention.end <= e for s, e in spans):
+            inside_quote = any(s <= mention.start and mention.end <= e for s, e in spans)
+            entity_recorded = mention.kind in ENTITY_KINDS and (
+                mention.code in recorded.get(doc_id, set()) or mention.code in excluded.get(doc_id, set())
+            )
+            if not (inside_quote or entity_recorded):
                 uncovered.append(mention)
-    return Coverage(mentions, uncovered)
+    return Coverage(mentions, uncovered, _tally(mentions, uncovered, "kind"), _tally(mentions, uncovered, "doc_id"))
+
+
+def _tally(mentions: Sequence[Mention], uncovered: Sequence[Mention], attribute: str) -> dict[str, tuple[int, int]]:
+    total = Counter(getattr(m, attribute) for m in mentions)
+    missing = Counter(getattr(m, attribute) for m in uncovered)
+    return {key: (total[key] - missing[key], total[key]) for key in sorted(total)}

@@ -1,12 +1,18 @@
-"""Checks over dbt's manifest that keep "tests on every table" true as the project grows.
+"""The project's conventions that dbt-bouncer (dbt-bouncer.yml, run by `make lint`) cannot express.
 
-The dbt_project_evaluator package needs the dbt hub, which is not reachable here; these are the rules
-of it this project cares about, read from target/manifest.json and the built warehouse.
+dbt-bouncer checks names, folders, lineage, model/seed/column/macro descriptions, a unique test on every
+model, contracts and exposures. What is left here, read from target/manifest.json and the built warehouse:
+- a grain test on every seed and model: unique and not_null on the same column, or unique_combination
+  (dbt-bouncer only asks for some unique test, and not on seeds);
+- a description on every seed column (dbt-bouncer checks seed columns only against catalog.json);
+- every column the warehouse actually builds is listed in YAML;
+- the exports exposure lists every mart, and the report's exposure exactly the marts report.py reads.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -57,23 +63,50 @@ def grain_problems(manifest: dict[str, Any]) -> list[str]:
 
 
 def description_problems(manifest: dict[str, Any], warehouse_columns: dict[str, list[str]] | None = None) -> list[str]:
-    """Models, seeds and columns without a description.
+    """Seed columns without a description, and built columns missing from any YAML.
 
-    warehouse_columns (relation name -> columns actually built) catches columns a model produces that
-    its YAML does not list at all.
+    warehouse_columns (relation name -> columns actually built) catches columns a model or seed produces
+    that its YAML does not list at all.
     """
     problems = []
     for node in tables(manifest):
-        if not node.get("description", "").strip():
-            problems.append(f"{node['resource_type']} {node['name']} has no description")
-        documented = {name for name, column in node["columns"].items() if column.get("description", "").strip()}
-        listed = set(node["columns"])
-        for name in sorted(listed - documented):
-            problems.append(f"{node['name']}.{name} has no description")
+        if node["resource_type"] == "seed":
+            for name, column in sorted(node["columns"].items()):
+                if not column.get("description", "").strip():
+                    problems.append(f"{node['name']}.{name} has no description")
         for name in (warehouse_columns or {}).get(node["name"], []):
-            if name not in listed:
+            if name not in node["columns"]:
                 problems.append(f"{node['name']}.{name} is built but not documented in YAML")
     return problems
+
+
+def marts_named_in(source: str) -> set[str]:
+    """The marts a piece of code reads (`marts.<name>` in its SQL)."""
+    return set(re.findall(r"\bmarts\.([a-z][a-z0-9_]*)\b", source))
+
+
+def exposure_problems(manifest: dict[str, Any], readers: dict[str, set[str]]) -> list[str]:
+    """Exposures whose depends_on differs from the marts their reader reads.
+
+    readers: exposure name -> the marts its code reads (for the exports: every mart).
+    """
+    exposures = {node["name"]: node for node in manifest.get("exposures", {}).values()}
+    problems = []
+    for name, read in sorted(readers.items()):
+        if name not in exposures:
+            problems.append(f"exposure {name} is missing")
+            continue
+        declared = {node_id.rsplit(".", 1)[-1] for node_id in exposures[name]["depends_on"]["nodes"]}
+        for mart in sorted(read - declared):
+            problems.append(f"exposure {name} does not list {mart}, which it reads")
+        for mart in sorted(declared - read):
+            problems.append(f"exposure {name} lists {mart}, which it does not read")
+    return problems
+
+
+def marts(manifest: dict[str, Any]) -> set[str]:
+    return {n["name"] for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["original_file_path"].startswith("models/marts/")}
 
 
 def coverage_summary(manifest: dict[str, Any]) -> tuple[int, int, int, int]:

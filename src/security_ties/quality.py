@@ -34,6 +34,7 @@ How a run works:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import fcntl
 import html
@@ -60,6 +61,7 @@ from great_expectations.datasource.fluent import PandasFilesystemDatasource
 from great_expectations.expectations import Expectation
 from great_expectations.expectations.row_conditions import Column
 
+from security_ties import vocabulary
 from security_ties.project import Project
 
 SCHEMA = "marts"
@@ -86,11 +88,14 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     # reference dimensions, complete by construction
     "dim_country": (249, None),  # the 249 ISO 3166-1 codes plus dissolved states
     "dim_organization": (15, None),
-    "dim_document": (5, 5),  # the five source texts, no more and no fewer
+    "dim_document": (5, None),  # at least the five source texts; `security-ties add-document` adds more
     "dim_date": (14_610, 14_610),  # every day from 1991-01-01 to 2030-12-31
+    "dim_qualifier": (8, None),  # the qualifier vocabulary: exact, approx, almost, more/less than, at least, up to, range
     # built from the extracted facts: empty means the extraction or a model broke
     "dim_treaty": (1, None),
     "dim_weapon_system": (1, None),
+    "fct_arms_deal": (1, None),
+    "fct_arms_deal_stage": (1, None),
     "fct_arms_supplier_share": (1, None),
     "fct_arms_transfer": (1, None),
     "fct_event": (1, None),
@@ -99,29 +104,51 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "fct_indicator": (1, None),
     "fct_membership_event": (1, None),
     "fct_membership_spell": (1, None),
+    "fct_membership_spell_by_knowledge": (1, None),
     "fct_trade_flow": (1, None),
     "fct_treaty_event": (1, None),
     "mart_alignment_timeline": (1, None),
     "mart_arms_supplier_shift": (1, None),
     "mart_trade_partners": (1, None),
     # may rightly be empty
-    "mart_source_conflicts": (0, None),  # the texts need not contradict each other
+    "mart_source_conflicts": (0, None),  # a corpus need not disagree; pytests/test_conflicts.py checks the real rows
     "mart_membership_on_publication_dates": (0, None),
 })
 
-QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least", "up_to", "range")
 PRECISIONS = ("day", "month", "year")
 DATE_BASES = ("stated", "relative_to_publication", "inferred_from_context", "publication_date")
-STATUSES = ("member", "partner", "observer", "suspended", "participation_frozen", "former")
+# Membership event types and statuses come from seeds/vocabulary/membership_event_types.csv (vocabulary.py).
+PROJECT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"  # the seeds of the checkout this package runs from
+START_BASES = ("stated_event", "succession", "first_attested")  # how a membership spell's start is known
+TIMELINE_STATES = ("not_stated_yet", "no_record")  # mart_alignment_timeline's states besides the statuses
 LEGAL_BASES = ("legal_act", "political_declaration", "status_assertion")
 FIRST_YEAR, LAST_YEAR = 1991, 2030  # the calendar dim_date spans; every dated fact falls inside it
 FIRST_DAY, LAST_DAY = dt.datetime(FIRST_YEAR, 1, 1), dt.datetime(LAST_YEAR, 12, 31)
-# The kind prefix of each fact table's ids (TRD-001-01: trade fact 01 of doc_001).
-FACT_ID_PREFIXES: Mapping[str, str] = MappingProxyType({
-    "fct_trade_flow": "TRD", "mart_trade_partners": "TRD", "fct_arms_transfer": "ARM",
-    "fct_arms_supplier_share": "SHR", "fct_membership_event": "MEM", "fct_treaty_event": "TRE",
-    "fct_event": "EVT", "fct_indicator": "IND",
-})
+# Marts that repeat the fact ids of another mart's fact table (the fact_tables vocabulary names one mart per table).
+MARTS_REPEATING_FACT_IDS: Mapping[str, str] = MappingProxyType({"mart_trade_partners": "trade_figures"})
+# What differs in a value or date conflict; status and claim attributes come from the vocabularies.
+COMPARED_ATTRIBUTES = ("value_usd", "share_pct", "partner_rank", "date", "amount", "status")
+
+
+def read_vocabulary(name: str, seeds_dir: Path = PROJECT_SEEDS) -> list[dict[str, str]]:
+    """The rows of one vocabulary seed: GX reads the same CSV files dbt seeds, so a new fact table or conflict
+    kind is one row there and nothing here."""
+    return vocabulary.rows(seeds_dir, name)
+
+
+def fact_id_prefixes(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, str]:
+    """Fact table -> the prefix of its ids (trade_figures -> TRD), from the fact_tables vocabulary."""
+    return {row["fact_table"]: row["fact_id_prefix"] for row in read_vocabulary("fact_tables", seeds_dir)
+            if row["fact_id_prefix"]}
+
+
+def fact_id_marts(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, str]:
+    """Mart -> the id prefix of the facts it holds one row per (fct_trade_flow -> TRD), from the fact_tables
+    vocabulary plus the marts that repeat another table's ids."""
+    prefixes = fact_id_prefixes(seeds_dir)
+    marts = {row["fact_mart"]: prefixes[row["fact_table"]] for row in read_vocabulary("fact_tables", seeds_dir)
+             if row["fact_mart"] and row["fact_table"] in prefixes}
+    return {**marts, **{mart: prefixes[table] for mart, table in MARTS_REPEATING_FACT_IDS.items()}}
 
 
 @dataclass(frozen=True)
@@ -236,7 +263,12 @@ ISO_DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 
 # --- rules keyed by column name, shared by every mart --------------------------------------------
 
-def _convention_rules(column: str) -> list[Expectation]:
+def qualifier_codes(seeds_dir: Path = PROJECT_SEEDS) -> tuple[str, ...]:
+    """The qualifier codes of the vocabulary seed (seeds/vocabulary/qualifiers.csv), in its display order."""
+    return vocabulary.codes(seeds_dir, "qualifiers", "qualifier")
+
+
+def _convention_rules(column: str, qualifiers: Sequence[str]) -> list[Expectation]:
     rules: list[Expectation] = []
     if column.endswith("_iso3"):
         rules.append(matches(column, r"^[A-Z]{3}$", "Countries are ISO 3166-1 alpha-3 codes (no dbt test)"))
@@ -255,7 +287,7 @@ def _convention_rules(column: str) -> list[Expectation]:
     if column.endswith("date_basis"):
         rules.append(in_set(column, DATE_BASES, "How the date was found"))
     if column.endswith("qualifier"):
-        rules.append(in_set(column, QUALIFIERS, "How exact a stated figure is"))
+        rules.append(in_set(column, qualifiers, "How exact a stated figure is (codes of seeds/vocabulary/qualifiers.csv)"))
     if "share_pct" in column:
         rules.append(between(column, 0, 100, "Shares are percentages from 0 to 100"))
     return rules
@@ -265,13 +297,27 @@ def _convention_rules(column: str) -> list[Expectation]:
 
 def overlaps_previous_spell(spells: pd.DataFrame) -> pd.Series:
     """True where a spell starts on or before the end of the previous spell of the same country and
-    organisation (sorted by valid_from); an open previous spell (valid_to null) overlaps anything after it."""
-    ordered = spells.sort_values(["country_iso3", "org_code", "valid_from"])
-    groups = ordered.groupby(["country_iso3", "org_code"], sort=False)
+    organisation (and knowledge cut-off, where the table has one), sorted by start; an open previous spell
+    (valid_to null) overlaps anything after it. A spell starts at valid_from or, when only attested, at
+    first_attested_on."""
+    keys = [key for key in ("knowledge_from", "country_iso3", "org_code") if key in spells.columns]
+    start = spells["valid_from"]
+    if "first_attested_on" in spells.columns:
+        start = start.fillna(spells["first_attested_on"])
+    ordered = spells.assign(_start=start).sort_values([*keys, "_start"])
+    groups = ordered.groupby(keys, sort=False)
     previous_end = groups["valid_to"].shift(1)
     has_previous = groups.cumcount() > 0
-    overlaps = has_previous & (previous_end.isna() | (previous_end >= ordered["valid_from"]))
+    overlaps = has_previous & (previous_end.isna() | (previous_end >= ordered["_start"]))
     return overlaps.reindex(spells.index).astype(bool)
+
+
+def exact_growth_from_bounded_figure(trade: pd.DataFrame) -> pd.Series:
+    """True where a growth is marked exact although the figure or the previous figure it is computed from is
+    not exact (bounded or approximate)."""
+    marked_exact = trade["growth_is_exact"].fillna(False).astype(bool)
+    inputs_exact = trade["is_exact"].fillna(False).astype(bool) & trade["previous_is_exact"].fillna(False).astype(bool)
+    return marked_exact & ~inputs_exact
 
 
 def fact_id_names_another_document(facts: pd.DataFrame) -> pd.Series:
@@ -288,12 +334,16 @@ def derived_checks(table: str) -> dict[str, tuple[DerivedCheck, str]]:
     """The derived columns added to a mart's batch: name -> (function, description). Each flags a problem
     (True), and the suite expects it False on every row."""
     checks: dict[str, tuple[DerivedCheck, str]] = {}
-    if table == "fct_membership_spell":
+    if table in ("fct_membership_spell", "fct_membership_spell_by_knowledge"):
         checks["overlaps_previous_spell"] = (
             overlaps_previous_spell,
             ("Derived check: no two spells of one country in one organisation overlap (each spell starts after "
              "the previous one ended; an open spell is the last one)"))
-    if table in FACT_ID_PREFIXES:
+    if table == "mart_trade_partners":
+        checks["exact_growth_from_bounded_figure"] = (
+            exact_growth_from_bounded_figure,
+            "Derived check: a growth is exact only when both figures it is computed from are exact")
+    if table in fact_id_marts():
         checks["fact_id_names_another_document"] = (
             fact_id_names_another_document,
             "Derived check: the document number in fact_id is the fact's own doc_id (no dbt test)")
@@ -339,10 +389,46 @@ def row_count_rules(table: str) -> list[Expectation]:
     return [gxe.ExpectTableRowCountToBeBetween(min_value=low, max_value=high, description=f"Rows: {bounds} (no dbt test)")]
 
 
-def domain_rules() -> dict[str, list[Expectation]]:
+def spell_rules(statuses: Sequence[str]) -> list[Expectation]:
+    """The rules every table of membership spells shares (fct_membership_spell and its per-knowledge form)."""
+    attested, not_attested = Column("start_basis") == "first_attested", Column("start_basis") != "first_attested"
+    return [
+        in_set("status", statuses, "Membership statuses (seeds/vocabulary/membership_event_types.csv)"),
+        in_set("start_basis", START_BASES, "How a spell's start is known"),
+        in_set("legal_basis", LEGAL_BASES, "What the spell rests on"),
+        gxe.ExpectColumnValuesToBeNull(column="valid_from", row_condition=attested,
+                                       description="An attested-only spell has no start day"),
+        gxe.ExpectColumnValuesToNotBeNull(column="valid_from", row_condition=not_attested,
+                                          description="A stated or derived spell has a start day"),
+        gxe.ExpectColumnValuesToNotBeNull(column="first_attested_on", row_condition=attested,
+                                          description="An attested-only spell has its first attestation day"),
+        gxe.ExpectColumnValuesToBeNull(column="first_attested_on", row_condition=not_attested,
+                                       description="Only an attested-only spell has a first attestation day"),
+        not_before("valid_to", "valid_from", "A spell ends on or after it starts"),
+        not_before("valid_to", "first_attested_on", "An attested spell ends on or after its first attestation"),
+        not_before("valid_from_latest", "valid_from", "The uncertain start of a spell ends on or after it begins"),
+        not_before("first_attested_latest", "first_attested_on",
+                   "An attestation's last possible day is not before its first (no dbt test)"),
+        fact_ids("started_by_fact_id", "MEM"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="supporting_fact_count", min_value=1, row_condition=Column("start_basis") != "succession",
+            description="Every spell not derived from a succession rests on at least one fact (no dbt test)"),
+    ]
+
+
+def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]]:
     """The business rules of each mart, written out by hand. A rule without "(no dbt test)" restates a
-    dbt test; it is kept because the Data Docs show it to a business reader as a plain rule."""
-    compared_kinds = "TRD|ARM|SHR|MEM|TRE|IND"  # the fact kinds mart_source_conflicts compares
+    dbt test; it is kept because the Data Docs show it to a business reader as a plain rule. Coded
+    vocabularies are read from their mapping seeds in `seeds_dir`."""
+    prefix = fact_id_prefixes(seeds_dir)
+    any_fact = "|".join(sorted(prefix.values()))  # mart_source_conflicts may pair facts of any fact table
+    fact_tables = [row["fact_table"] for row in read_vocabulary("fact_tables", seeds_dir)]
+    conflict_kinds = [row["conflict_kind"] for row in read_vocabulary("conflict_kinds", seeds_dir)]
+    claim_attributes = [row["claim_attribute"] for row in read_vocabulary("claim_attributes", seeds_dir)]
+    statuses = vocabulary.membership_statuses(seeds_dir)
+    stages = read_vocabulary("arms_deal_stages", seeds_dir)
+    deal_stages = [row["stage"] for row in stages]
+    stage_orders = [int(row["stage_order"]) for row in stages]
     return {
         "dim_country": [
             gxe.ExpectColumnValuesToMatchRegex(
@@ -363,6 +449,10 @@ def domain_rules() -> dict[str, list[Expectation]]:
             matches("file_name", r"^[0-9]{3}_[0-9a-f]{16}\.txt$", "Corpus file names (no dbt test)"),
             matches("sha256", r"^[0-9a-f]{64}$", "A sha256 is 64 hex digits (no dbt test)"),
             between("published_on", FIRST_DAY, LAST_DAY, "Published within the calendar (no dbt test)"),
+            not_before("published_on_latest", "published_on", "A publication period ends on or after it begins"),
+            not_before("known_from", "published_on_latest",
+                       "A document is known no earlier than its latest possible publication day"),
+            in_set("known_from_basis", ["publication_period_end", "latest_reported_fact"], "What sets known_from"),
         ],
         "dim_date": [
             between("date_day", FIRST_DAY, LAST_DAY, f"Every day from {FIRST_YEAR} to {LAST_YEAR} (no dbt test)"),
@@ -385,90 +475,132 @@ def domain_rules() -> dict[str, list[Expectation]]:
         "dim_weapon_system": [
             matches("weapon_system_id", SNAKE_CASE, "Weapon system ids are snake_case (no dbt test)"),
             matches("category", SNAKE_CASE, "Categories are snake_case (no dbt test)"),
-            between("category_count", 1, None, "At least one category (no dbt test)"),
+            between("category_count", 1, 1, "The texts give a system one category"),
             between("deal_count", 1, None, "Named in at least one deal (no dbt test)"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="supplier_count", min_value=1, max_value=1, row_condition=Column("is_generic") == True,  # noqa: E712
+                description="A generic item (armaments, drone parts) belongs to one supplier: generic items never "
+                            "merge across suppliers"),
+        ],
+        "fct_arms_deal": [
+            matches("deal_key", r"^[a-z]{3}_[a-z]{3}_[a-z0-9_]+$", "Deal keys read supplier_recipient_system (no dbt test)"),
+            matches("weapon_system_id", SNAKE_CASE, "Weapon system ids are snake_case (no dbt test)"),
+            in_set("furthest_stage", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
+            in_set("furthest_stage_order", stage_orders, "Stage orders (seeds/vocabulary/arms_deal_stages)"),
+            between("quantity_low", 1, None, "A stated quantity is at least one unit"),
+            not_before("quantity_high", "quantity_low", "The highest quantity is not below the lowest"),
+            years("supply_start_year"),
+            years("supply_end_year"),
+            not_before("supply_end_year", "supply_start_year", "A supply period ends in or after the year it starts"),
+            not_before("furthest_stage_date_latest", "furthest_stage_date_earliest",
+                       "A date's last possible day is not before its first"),
+            between("doc_count", 1, None, "Every deal rests on at least one document"),
+            not_before("stage_fact_count", "doc_count", "A deal has at least one fact per document (no dbt test)"),
+        ],
+        "fct_arms_deal_stage": [
+            in_set("deal_stage", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
+            in_set("stage_order", stage_orders, "Stage orders (seeds/vocabulary/arms_deal_stages)"),
+            unique_together(["deal_key", "deal_stage"], "One row per deal and stage"),
+            years("stage_year"),
+            not_before("stage_date_latest", "stage_date_earliest", "A date's last possible day is not before its first"),
+            between("doc_count", 1, None, "Every stage rests on at least one document"),
         ],
         "fct_arms_supplier_share": [
-            fact_ids("fact_id", "SHR"),
+            fact_ids("fact_id", prefix["arms_supplier_shares"]),
             matches("measure", r"^share_of_[a-z_]+$", "Measures read share_of_<what> (no dbt test)"),
             years("period_start_year"),
             years("period_end_year"),
             not_before("period_end_year", "period_start_year", "A period ends in or after the year it starts"),
-            not_before("share_pct_upper", "share_pct", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("share_pct_upper", "share_pct", "A range's upper bound is not below its lower"),
+            between("supplier_rank", 1, None, "Ranks start at 1"),
+            not_before("supplier_rank_upper", "supplier_rank", "A rank range's upper end is not above its lower"),
+            between("supplier_rank_best", 1, None, "Ranks start at 1"),
+            not_before("supplier_rank_worst", "supplier_rank_best", "The worst rank allowed is not above the best"),
         ],
         "fct_arms_transfer": [
-            fact_ids("fact_id", "ARM"),
-            in_set("status", ["discussed", "announced", "ordered", "signed", "delivered", "cancelled", "not_delivered"],
-                   "Stages of an arms deal"),
+            fact_ids("fact_id", prefix["arms_transfers"]),
+            in_set("status", deal_stages, "Stages of an arms deal (seeds/vocabulary/arms_deal_stages)"),
+            in_set("stage_order", stage_orders, "Stage orders (seeds/vocabulary/arms_deal_stages)"),
             matches("deal_key", r"^[a-z]{3}_[a-z]{3}_[a-z0-9_]+$", "Deal keys read supplier_recipient_system (no dbt test)"),
             matches("category", SNAKE_CASE, "Categories are snake_case (no dbt test)"),
             between("quantity", 1, None, "A stated quantity is at least one unit"),
+            not_before("quantity_upper", "quantity", "A range's upper bound is not below its lower"),
             between("value_usd", 0, None, "A stated deal value is positive", strict_min=True),
             not_before("status_date_latest", "status_date_earliest", "A date's last possible day is not before its first"),
+            years("supply_start_year"),
+            years("supply_end_year"),
+            not_before("supply_end_year", "supply_start_year", "A supply period ends in or after the year it starts"),
         ],
         "fct_event": [
-            fact_ids("fact_id", "EVT"),
+            fact_ids("fact_id", prefix["events"]),
             in_set("event_type", ["attack", "war", "incursion", "offensive", "ceasefire", "summit", "meeting", "exercise",
                                   "freeze", "recall", "deployment", "withdrawal", "statement", "agreement", "election",
-                                  "protest", "visit", "mission", "vote", "other"], "Kinds of event"),
+                                  "protest", "visit", "mission", "vote", "relation", "other"], "Kinds of event"),
             not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
             not_before("end_date_latest", "event_date_earliest", "An event ends on or after it starts"),
             between("killed", 0, None, "People killed are not negative"),
             between("displaced", 0, None, "People displaced are not negative"),
             between("troops", 0, None, "Troops are not negative"),
             between("area_km2", 0, None, "An area is positive", strict_min=True),
+            *[rule for figure in ("killed", "displaced", "troops", "area_km2") for rule in (
+                not_before(figure, f"{figure}_lower", "A figure is not below its lower bound"),
+                not_before(f"{figure}_upper", figure, "A figure is not above its upper bound"))],
         ],
         "fct_event_actor": [
-            fact_ids("fact_id", "EVT"),
+            fact_ids("fact_id", prefix["events"]),
             matches("actor_code", r"^[A-Z][A-Z0-9_]*$", "Actors are ISO3 or organisation codes (no dbt test)"),
             in_set("actor_kind", ["country", "organization"], "An actor is a country or an organisation"),
             in_set("actor_role", ["initiator", "target", "participant", "host", "mediator", "absent"], "Actor roles"),
         ],
         "fct_fact_provenance": [
-            in_set("fact_table", ["trade_figures", "arms_transfers", "arms_supplier_shares", "membership_events",
-                                  "treaties", "treaty_parties", "treaty_events", "events", "indicators"],
-                   "The fact seeds"),
+            in_set("fact_table", fact_tables, "The fact seeds (vocabulary fact_tables)"),
             between("evidence_length", 1, 200, "Quotes are 1 to 200 characters long"),
             between("doc_published_on", FIRST_DAY, LAST_DAY, "Published within the calendar (no dbt test)"),
             not_before("fact_date_latest", "fact_date_earliest", "A date's last possible day is not before its first"),
         ],
         "fct_indicator": [
-            fact_ids("fact_id", "IND"),
+            fact_ids("fact_id", prefix["indicators"]),
             in_set("subject_kind", ["country", "organization"], "A subject is a country or an organisation"),
             matches("indicator", SNAKE_CASE, "Indicator names are snake_case (no dbt test)"),
             in_set("unit", ["usd", "pct", "persons", "km2", "count", "years", "months", "days", "km"], "Units"),
             between("value", 0, None, "Stated quantities are not negative (no dbt test)"),
-            not_before("value_upper", "value", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("value", "value_lower", "A figure is not below its lower bound"),
+            not_before("value_upper", "value", "A figure is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
             years("ref_year"),
         ],
         "fct_membership_event": [
-            fact_ids("fact_id", "MEM"),
-            in_set("event_type", ["joined", "founding_member", "signed", "ratified", "left", "withdrew", "did_not_renew",
-                                  "suspended", "frozen_participation", "rejoined", "observer", "partnership_started",
-                                  "partnership_ended", "applied", "threatened_withdrawal", "is_member", "is_partner",
-                                  "is_not_member"], "Kinds of membership event"),
-            in_set("resulting_status", STATUSES, "Membership statuses"),
+            fact_ids("fact_id", prefix["membership_events"]),
+            in_set("event_type", vocabulary.membership_event_types(seeds_dir),
+                   "Kinds of membership event (seeds/vocabulary/membership_event_types.csv)"),
+            in_set("resulting_status", statuses, "Membership statuses"),
             in_set("act_kind", LEGAL_BASES, "What the event rests on"),
             not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
         ],
-        "fct_membership_spell": [
-            in_set("status", STATUSES, "Membership statuses"),
-            in_set("legal_basis", LEGAL_BASES, "What the spell rests on"),
-            not_before("valid_to", "valid_from", "A spell ends on or after it starts"),
-            not_before("valid_from_latest", "valid_from", "The uncertain start of a spell ends on or after it begins"),
-            fact_ids("started_by_fact_id", "MEM"),
-            between("supporting_fact_count", 1, None, "Every spell rests on at least one fact (no dbt test)"),
+        "fct_membership_spell": spell_rules(statuses),
+        "fct_membership_spell_by_knowledge": [
+            *spell_rules(statuses),
+            not_before("knowledge_to", "knowledge_from", "A knowledge cut-off ends on or after it begins"),
+            unique_together(["knowledge_from", "spell_id"], "One row per cut-off and spell"),
         ],
         "fct_trade_flow": [
-            fact_ids("fact_id", "TRD"),
+            fact_ids("fact_id", prefix["trade_figures"]),
             in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
             years("trade_year"),
             between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
-            not_before("value_usd_upper", "value_usd", "A range's upper bound is not below its lower (no dbt test)"),
+            not_before("value_usd", "value_usd_lower", "A figure is not below its lower bound"),
+            not_before("value_usd_upper", "value_usd", "A figure is not above its upper bound"),
+            not_before("share_pct", "share_pct_lower", "A share is not below its lower bound"),
+            not_before("share_pct_upper", "share_pct", "A share is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
             between("partner_rank", 1, None, "Ranks start at 1"),
         ],
         "fct_treaty_event": [
-            fact_ids("fact_id", "TRE"),
+            fact_ids("fact_id", prefix["treaty_events"]),
             matches("treaty_id", SNAKE_CASE, "Treaty ids are snake_case (no dbt test)"),
             in_set("event_type", ["negotiated", "initialed", "signed", "ratified", "in_force", "extended", "expires",
                                   "suspended", "denounced", "violated", "invoked", "not_invoked"], "Treaty lifecycle steps"),
@@ -477,7 +609,9 @@ def domain_rules() -> dict[str, list[Expectation]]:
         ],
         "mart_alignment_timeline": [
             years("year_number"),
-            in_set("status_at_year_end", [*STATUSES, "no_record"], "Membership statuses, or no record yet"),
+            in_set("status_at_year_end", [*statuses, *TIMELINE_STATES],
+                   "Membership statuses, not_stated_yet before a first attestation, or no_record"),
+            in_set("start_basis_at_year_end", START_BASES, "How the start of the year-end spell is known"),
         ],
         "mart_arms_supplier_shift": [
             years("year_number"),
@@ -486,28 +620,42 @@ def domain_rules() -> dict[str, list[Expectation]]:
             not_before("max_arms_share_pct", "min_arms_share_pct", "The highest share is not below the lowest (no dbt test)"),
             between("deal_stage_count", 0, None, "Counts are not negative (no dbt test)"),
             between("system_count", 0, None, "Counts are not negative (no dbt test)"),
+            not_before("deal_stage_count", "system_count", "Every counted system has at least one stage (no dbt test)"),
+            between("supplying_deal_count", 0, None, "Counts are not negative (no dbt test)"),
+            between("best_arms_supplier_rank", 1, None, "Ranks start at 1"),
+            not_before("worst_arms_supplier_rank", "best_arms_supplier_rank", "The worst rank allowed is not above the best"),
         ],
         "mart_membership_on_publication_dates": [
-            in_set("status", STATUSES, "Membership statuses"),
+            in_set("status", statuses, "Membership statuses"),
+            in_set("start_basis", START_BASES, "How a spell's start is known"),
             unique_together(["doc_id", "country_iso3", "org_code"],
-                            "On a publication day a country holds one status per organisation (no dbt test)"),
-            not_before("published_on", "valid_from", "The spell had started by the publication day (no dbt test)"),
-            not_before("valid_to", "published_on", "The spell had not ended before the publication day (no dbt test)"),
+                            "On a publication day a country holds one status per organisation"),
+            not_before("known_from", "valid_from", "The spell had started by the day the document is known (no dbt test)"),
+            not_before("known_from", "first_attested_on",
+                       "An attested spell had been attested by the day the document is known (no dbt test)"),
+            not_before("valid_to", "known_from", "The spell had not ended by the day the document is known (no dbt test)"),
         ],
         "mart_source_conflicts": [
-            in_set("fact_table", ["trade_flow", "arms_supplier_share", "membership_event", "treaty_event",
-                                  "arms_transfer", "indicator"], "Fact tables compared"),
-            in_set("differing_attribute", ["value_usd", "share_pct", "partner_rank", "date", "amount"],
-                   "What differs between the two facts"),
-            fact_ids("left_fact_id", compared_kinds),
-            fact_ids("right_fact_id", compared_kinds),
+            in_set("conflict_kind", conflict_kinds, "Kinds of disagreement (vocabulary conflict_kinds)"),
+            in_set("fact_table", fact_tables, "Fact tables compared (vocabulary fact_tables)"),
+            in_set("differing_attribute", [*COMPARED_ATTRIBUTES, *claim_attributes],
+                   "What differs between the two facts: a value, a date, a status or a claim attribute "
+                   "(vocabulary claim_attributes)"),
+            fact_ids("left_fact_id", any_fact),
+            fact_ids("right_fact_id", any_fact),
             not_before("right_doc_id", "left_doc_id", "The two facts come from different documents, the lower doc_id "
                        "on the left (no dbt test)", strictly=True),
             unique_together(["left_fact_id", "right_fact_id", "differing_attribute"],
                             "One row per pair of facts and attribute (no dbt test)"),
+            matches("resolution", r"^(?:uses .+: .+|unresolved: .+)$",
+                    "Every conflict says which reading the warehouse uses and why, or that it is unresolved "
+                    "(no dbt test)"),
+            gxe.ExpectColumnValuesToMatchRegex(
+                column="resolution", regex=r"^uses ", row_condition=Column("is_resolved") == True,
+                description="A resolved conflict names the reading used (no dbt test)"),
         ],
         "mart_trade_partners": [
-            fact_ids("fact_id", "TRD"),
+            fact_ids("fact_id", prefix["trade_figures"]),
             in_set("flow", ["total", "exports", "imports"], "Trade flows, from the reporter's side"),
             years("trade_year"),
             years("previous_year"),
@@ -515,6 +663,13 @@ def domain_rules() -> dict[str, list[Expectation]]:
             between("value_usd", 0, None, "A stated trade value is positive", strict_min=True),
             between("previous_value_usd", 0, None, "A stated trade value is positive (no dbt test)", strict_min=True),
             between("partner_rank", 1, None, "Ranks start at 1"),
+            not_before("value_usd", "value_usd_lower", "A figure is not below its lower bound"),
+            not_before("value_usd_upper", "value_usd", "A figure is not above its upper bound"),
+            not_before("growth_pct_since_previous_year", "growth_pct_lower", "A growth is not below its lower bound"),
+            not_before("growth_pct_upper", "growth_pct_since_previous_year", "A growth is not above its upper bound"),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_exact", value_set=[False], row_condition=Column("qualifier") != "exact",
+                description="A hedged figure (any qualifier but exact) is never marked exact"),
         ],
     }
 
@@ -532,12 +687,14 @@ Suites = dict[str, list[Expectation]]
 Problems = dict[str, list[str]]
 
 
-def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str]) -> tuple[Suites, Problems]:
+def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str],
+         seeds_dir: Path = PROJECT_SEEDS) -> tuple[Suites, Problems]:
     """The suite of every mart that can be validated, and the problems that stop or weaken a validation:
     a mart without a suite, a suite without a table, no row-count entry, a hand-written rule for a table
     or column the contract no longer declares (such a rule is left out and reported instead)."""
     declared = f"declared in {CONTRACTS}/*.yml"
-    domain = domain_rules()
+    domain = domain_rules(seeds_dir)
+    qualifiers = qualifier_codes(seeds_dir)
     problems: Problems = {}
     for table in sorted(set(warehouse_tables) - set(contracts)):
         problems.setdefault(table, []).append(f"no expectation suite: the table is not {declared}")
@@ -553,7 +710,7 @@ def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str]) -> 
         known = set(contract.columns) | set(derived_checks(table))
         rules = [*structure_rules(contract), *row_count_rules(table)]
         for column in contract.columns:
-            rules += _convention_rules(column)
+            rules += _convention_rules(column, qualifiers)
         for rule in domain.get(table, []):
             if _columns(rule) <= known:
                 rules.append(rule)
@@ -664,7 +821,7 @@ def run_checkpoint(project: Project, database: Path, *, gx_dir: Path | None = No
     with _exclusive(gx_dir):
         _reset(gx_dir)
         present, run_name = write_batches(database, gx_dir / BATCHES, list(contracts))
-        suites, problems = plan(contracts, present)
+        suites, problems = plan(contracts, present, project.seeds_dir)
         context = _context(gx_dir)
         with _batch_source(context, gx_dir / BATCHES) as source:
             outcome = _checkpoint(context, source, contracts, suites).run(run_id=RunIdentifier(run_name=run_name))

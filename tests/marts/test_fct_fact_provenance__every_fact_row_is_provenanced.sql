@@ -1,4 +1,5 @@
--- Every row of every fact mart appears in the provenance mart (and nothing else does).
+-- Every row of every fact table appears in the provenance mart (and nothing else does): the fact marts, and
+-- for the tables without one (treaties, treaty parties, claims) their staging models.
 with fact_rows as (
     select
         'trade_figures' as fact_table,
@@ -34,6 +35,21 @@ with fact_rows as (
         'indicators' as fact_table,
         fact_id
     from {{ ref('fct_indicator') }}
+    union all
+    select
+        'treaties' as fact_table,
+        treaty_id as fact_id
+    from {{ ref('stg_facts__treaties') }}
+    union all
+    select
+        'treaty_parties' as fact_table,
+        fact_id
+    from {{ ref('stg_facts__treaty_parties') }}
+    union all
+    select
+        'claims' as fact_table,
+        claim_id as fact_id
+    from {{ ref('stg_facts__claims') }}
 ),
 
 provenance as (
@@ -41,7 +57,6 @@ provenance as (
         fact_table,
         fact_id
     from {{ ref('fct_fact_provenance') }}
-    where fact_table not in ('treaties', 'treaty_parties')
 ),
 
 missing as (

@@ -13,6 +13,8 @@ final as (
         period_end_year,
         share_pct,
         share_pct_upper,
+        supplier_rank,
+        supplier_rank_upper,
         lower(trim(measure)) as measure,
         lower(trim(qualifier)) as qualifier,
         evidence,

@@ -1,0 +1,171 @@
+{#- Membership spells from status changes, per knowledge cut-off: one row per uninterrupted status of a country in
+    an organisation. `changes` has knowledge_from, knowledge_to, fact_id, doc_id, country_iso3, org_code, changed_on,
+    changed_on_latest, changed_on_precision, act_kind, status, status_priority and change_basis (stated_event,
+    first_attested, succession).
+    - A spell starts at the earliest day of the change that began it and ends the day before the next change of
+      its country and organisation; the last spell is open (valid_to null).
+    - On one day the strongest change wins (status_priority); several texts stating it support one spell.
+    - A present-tense assertion ("Armenia is a member", first_attested) only counts before the first dated change
+      of the pair: restated while frozen, it must not turn a freeze back into plain membership.
+    - start_basis: stated_event when a dated event starts the spell, succession when only a lineage rule does,
+      first_attested when only assertions do. An attested spell has no valid_from: the status is known to hold
+      from first_attested_on (kept at its precision), and nothing is known before it.
+    - The lineage end marker (membership_succession_end) ends the spell before it and is dropped. -#}
+{% macro membership_spells(changes) -%}
+with all_changes as (
+    select
+        knowledge_from,
+        knowledge_to,
+        fact_id,
+        country_iso3,
+        org_code,
+        changed_on,
+        changed_on_latest,
+        changed_on_precision,
+        act_kind,
+        status,
+        status_priority,
+        change_basis,
+        min(case when change_basis <> 'first_attested' then changed_on end)
+            over (partition by knowledge_from, country_iso3, org_code) as first_dated_change_on
+    from {{ changes }}
+),
+
+changes as (
+    select
+        knowledge_from,
+        knowledge_to,
+        fact_id,
+        country_iso3,
+        org_code,
+        changed_on,
+        changed_on_latest,
+        changed_on_precision,
+        act_kind,
+        status,
+        status_priority,
+        change_basis
+    from all_changes
+    where change_basis <> 'first_attested' or first_dated_change_on is null or changed_on < first_dated_change_on
+),
+
+strongest_per_day as (
+    select
+        knowledge_from,
+        country_iso3,
+        org_code,
+        changed_on,
+        max(status_priority) as status_priority
+    from changes
+    group by knowledge_from, country_iso3, org_code, changed_on
+),
+
+daily_changes as (
+    select
+        changes.knowledge_from,
+        changes.knowledge_to,
+        changes.country_iso3,
+        changes.org_code,
+        changes.changed_on,
+        changes.status,
+        min(changes.changed_on_latest) as changed_on_latest,
+        min(changes.changed_on_precision) as changed_on_precision,
+        min(changes.fact_id) as first_fact_id,
+        count(changes.fact_id) as supporting_fact_count,
+        max(case when changes.act_kind = 'legal_act' then 1 else 0 end) = 1 as has_legal_act,
+        max(case when changes.act_kind = 'political_declaration' then 1 else 0 end) = 1 as has_declaration,
+        max(case when changes.change_basis = 'stated_event' then 1 else 0 end) = 1 as has_stated_event,
+        max(case when changes.change_basis = 'succession' then 1 else 0 end) = 1 as has_succession
+    from changes
+    inner join strongest_per_day
+        on
+            changes.knowledge_from = strongest_per_day.knowledge_from
+            and changes.country_iso3 = strongest_per_day.country_iso3
+            and changes.org_code = strongest_per_day.org_code
+            and changes.changed_on = strongest_per_day.changed_on
+            and changes.status_priority = strongest_per_day.status_priority
+    group by
+        changes.knowledge_from, changes.knowledge_to, changes.country_iso3, changes.org_code, changes.changed_on,
+        changes.status
+),
+
+with_previous as (
+    select
+        knowledge_from,
+        knowledge_to,
+        country_iso3,
+        org_code,
+        changed_on,
+        status,
+        changed_on_latest,
+        changed_on_precision,
+        first_fact_id,
+        supporting_fact_count,
+        has_legal_act,
+        has_declaration,
+        case
+            when has_stated_event then 'stated_event'
+            when has_succession then 'succession'
+            else 'first_attested'
+        end as start_basis,
+        lag(status) over (partition by knowledge_from, country_iso3, org_code order by changed_on) as previous_status
+    from daily_changes
+),
+
+spell_starts as (
+    select
+        knowledge_from,
+        knowledge_to,
+        country_iso3,
+        org_code,
+        changed_on,
+        status,
+        changed_on_latest,
+        changed_on_precision,
+        first_fact_id,
+        supporting_fact_count,
+        has_legal_act,
+        has_declaration,
+        start_basis,
+        cast(
+            {{ dbt.dateadd('day', -1, 'lead(changed_on) over (partition by knowledge_from, country_iso3, org_code order by changed_on)') }}
+            as date
+        ) as valid_to,
+        lead(changed_on_precision)
+            over (partition by knowledge_from, country_iso3, org_code order by changed_on) as valid_to_precision
+    from with_previous
+    where previous_status is null or previous_status <> status
+),
+
+final as (
+    select
+        knowledge_from,
+        knowledge_to,
+        country_iso3 || ':' || org_code || ':'
+        || case when start_basis = 'first_attested' then 'attested:' else '' end
+        || cast(changed_on as {{ dbt.type_string() }}) as spell_id,
+        country_iso3,
+        org_code,
+        status,
+        start_basis,
+        case when start_basis <> 'first_attested' then changed_on end as valid_from,
+        case when start_basis <> 'first_attested' then changed_on_latest end as valid_from_latest,
+        case when start_basis <> 'first_attested' then changed_on_precision end as valid_from_precision,
+        case when start_basis = 'first_attested' then changed_on end as first_attested_on,
+        case when start_basis = 'first_attested' then changed_on_latest end as first_attested_latest,
+        case when start_basis = 'first_attested' then changed_on_precision end as first_attested_precision,
+        valid_to,
+        valid_to_precision,
+        case
+            when has_legal_act then 'legal_act'
+            when has_declaration then 'political_declaration'
+            else 'status_assertion'
+        end as legal_basis,
+        first_fact_id as started_by_fact_id,
+        supporting_fact_count
+    from spell_starts
+    where status <> '{{ membership_succession_end() }}'
+)
+
+select * from final
+{%- endmacro %}

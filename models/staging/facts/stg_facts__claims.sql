@@ -1,0 +1,21 @@
+-- depends_on: {{ ref('claims') }}
+with source_rows as (
+    select * from {{ source('facts', 'claims') }}
+),
+
+final as (
+    select
+        claim_id,
+        doc_id,
+        upper(trim(subject_code)) as subject_code,
+        lower(trim(subject_kind)) as subject_kind,
+        lower(trim(topic)) as topic,
+        lower(trim(claim_attribute)) as claim_attribute,
+        lower(trim(claimed_value)) as claimed_value,
+        nullif(trim(about_fact_id), '') as about_fact_id,
+        evidence,
+        note
+    from source_rows
+)
+
+select * from final

@@ -1,0 +1,17 @@
+-- depends_on: {{ ref('entity_aliases') }}
+with source_rows as (
+    select * from {{ source('reference', 'entity_aliases') }}
+),
+
+final as (
+    select
+        trim(alias) as alias,
+        lower(trim(entity_kind)) as entity_kind,
+        upper(trim(code)) as entity_code,
+        lower(trim(alias_kind)) as alias_kind,
+        case_sensitive as is_case_sensitive,
+        note
+    from source_rows
+)
+
+select * from final

@@ -1,0 +1,40 @@
+"""The coded vocabularies kept as mapping seeds (seeds/vocabulary/*.csv), read for the Python-side checks.
+
+The seeds are the one home of each vocabulary: dbt reads them through staging, the seed pre-flight through
+the seeds' YAML relationships, and the Great Expectations suites through this module.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+VOCABULARY_FOLDER = "vocabulary"
+
+
+def rows(seeds_dir: Path, seed: str) -> list[dict[str, str]]:
+    """Every row of one vocabulary seed (seeds/vocabulary/<seed>.csv)."""
+    path = seeds_dir / VOCABULARY_FOLDER / f"{seed}.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"vocabulary seed {path} not found: it is the one home of the {seed} codes; "
+                                "restore it from git")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def codes(seeds_dir: Path, seed: str, column: str) -> tuple[str, ...]:
+    """The distinct non-empty values of one column of a vocabulary seed, in file order."""
+    rows_ = rows(seeds_dir, seed)
+    if rows_ and column not in rows_[0]:
+        raise KeyError(f"{path} has no column {column!r}")
+    return tuple(dict.fromkeys(row[column] for row in rows_ if row[column]))
+
+
+def membership_event_types(seeds_dir: Path) -> tuple[str, ...]:
+    """Every membership event type (joined, withdrew, is_member ...)."""
+    return codes(seeds_dir, "membership_event_types", "event_type")
+
+
+def membership_statuses(seeds_dir: Path) -> tuple[str, ...]:
+    """Every membership status an event can put a country in (member, partner, ..., former)."""
+    return codes(seeds_dir, "membership_event_types", "resulting_status")
