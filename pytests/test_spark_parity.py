@@ -20,7 +20,7 @@ import pytest
 
 from security_ties.parity import MartComparison, assert_all_equal, compare_mart, spark_session_conf
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 SPARK_DIR = ROOT / "warehouse" / "spark"
@@ -135,10 +135,13 @@ def test_every_mart_has_the_same_rows_on_duckdb_and_spark(built: dict[str, float
     assert sum(comparison.left_rows for comparison in comparisons) > 0, "every mart is empty on both engines"
 
 
+def _publication_days(duckdb_con: object) -> list[str]:
+    return sorted(row[0].isoformat() for row in duckdb_con.execute(  # type: ignore[attr-defined]
+        "select published_on from marts.dim_document").fetchall() if isinstance(row[0], dt.date))
+
+
 def test_membership_as_of_answers_the_same_on_duckdb_and_spark(spark: object, duckdb_con: object) -> None:
-    published = [row[0].isoformat() for row in duckdb_con.execute(  # type: ignore[attr-defined]
-        "select published_on from marts.dim_document").fetchall() if isinstance(row[0], dt.date)]
-    days = sorted(set(AS_OF_DAYS) | set(published))
+    days = sorted(set(AS_OF_DAYS) | set(_publication_days(duckdb_con)))
     comparisons = [
         compare_mart(f"membership_as_of({day})",
                      _duckdb_side(duckdb_con, f"select * from marts.membership_as_of(date '{day}')"),
@@ -148,3 +151,19 @@ def test_membership_as_of_answers_the_same_on_duckdb_and_spark(spark: object, du
     _report(f"membership_as_of on {len(days)} days (DuckDB table macro vs Spark SQL table function):", comparisons)
     assert_all_equal(comparisons)
     assert any(comparison.left_rows for comparison in comparisons), "membership_as_of is empty on every day"
+
+
+def test_membership_as_of_known_on_answers_the_same_on_duckdb_and_spark(spark: object, duckdb_con: object) -> None:
+    """The two-argument form: DuckDB's overload membership_as_of(valid_on, known_on) and Spark's
+    membership_as_of_known_on(valid_on, known_on), on every publication day known on every other one."""
+    published = _publication_days(duckdb_con)
+    pairs = [(valid_on, known_on) for valid_on in published + ["2024-02-15", "2025-12-31"] for known_on in published]
+    comparisons = [
+        compare_mart(f"membership_as_of({valid_on}, known on {known_on})",
+                     _duckdb_side(duckdb_con, f"select * from marts.membership_as_of(date '{valid_on}', date '{known_on}')"),
+                     _spark_side(spark, f"select * from marts.membership_as_of_known_on(date '{valid_on}', date '{known_on}')"))
+        for valid_on, known_on in pairs
+    ]
+    _report(f"membership_as_of(valid_on, known_on) on {len(pairs)} pairs (Spark: membership_as_of_known_on):", comparisons)
+    assert_all_equal(comparisons)
+    assert any(comparison.left_rows for comparison in comparisons), "the two-argument form is empty on every pair"
