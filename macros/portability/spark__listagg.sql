@@ -1,7 +1,8 @@
 {#- dbt.listagg on Spark that honours order_by_clause (dbt-spark 1.11 ignores it with a warning, so the list came
     out in whatever order the shuffle left it, unlike DuckDB's string_agg ... order by). Each value is collected
     with its order keys as a struct, the structs sorted (field by field, ascending), then joined. `distinct` in
-    the measure (as DuckDB's string_agg(distinct x ... order by x)) drops repeated (keys, value) pairs. -#}
+    the measure (as DuckDB's string_agg(distinct x ... order by x)) drops repeated (keys, value) pairs. Nulls are
+    left out, and a group with no value gives null (DuckDB's string_agg), not Spark's empty array_join ''. -#}
 {% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
     {%- set measure_text = measure | trim -%}
     {%- set is_distinct = measure_text[:9] | lower == 'distinct ' -%}
@@ -16,5 +17,7 @@
     {%- else -%}
         {%- set collected = ('collect_set(' if is_distinct else 'collect_list(') ~ value ~ ')' -%}
     {%- endif -%}
-    array_join({{ 'slice(' ~ collected ~ ', 1, ' ~ limit_num ~ ')' if limit_num else collected }}, {{ delimiter_text }})
+    {%- set listed = 'filter(' ~ collected ~ ', listed_value -> listed_value is not null)' -%}
+    {%- set listed = 'slice(' ~ listed ~ ', 1, ' ~ limit_num ~ ')' if limit_num else listed -%}
+    case when size({{ listed }}) > 0 then array_join({{ listed }}, {{ delimiter_text }}) end
 {%- endmacro %}
