@@ -105,9 +105,12 @@ date_statements as (
         evidence
     from {{ ref('fct_membership_event') }}
     -- only a step that can happen once per country and organisation has one true date to disagree on
-    where event_type in (
-        select event_type from {{ ref('stg_vocabulary__membership_event_types') }} where is_one_off
-    )
+    where
+        event_type in (
+            select one_off_steps.event_type
+            from {{ ref('stg_vocabulary__membership_event_types') }} as one_off_steps
+            where one_off_steps.is_one_off
+        )
     union all
     select
         'treaty_events' as fact_table,
