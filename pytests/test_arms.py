@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from conftest import copy_project
 from security_ties import quality
 from security_ties.report import charts
 from security_ties.validate import SeedValidationError, validate_seeds
@@ -157,8 +158,7 @@ def test_every_stage_code_in_the_warehouse_comes_from_the_vocabulary_seed(query,
 
 
 def test_seed_preflight_names_an_unknown_stage_and_adding_a_stage_is_one_row(project, tmp_path: Path) -> None:
-    seeds = tmp_path / "seeds"
-    shutil.copytree(project.seeds_dir, seeds)
+    seeds = copy_project(tmp_path / "project") / "seeds"  # the pre-flight also reads the project's test macros
     transfers = seeds / "facts" / "arms_transfers.csv"
     with transfers.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -171,7 +171,7 @@ def test_seed_preflight_names_an_unknown_stage_and_adding_a_stage_is_one_row(pro
         writer.writerows(rows)
     with pytest.raises(SeedValidationError) as caught:
         validate_seeds(seeds)
-    assert f"arms_transfers.csv line {line}: unknown code status = 'leased' (not in arms_deal_stages.stage)" \
+    assert f"arms_transfers.csv:{line}: unknown code status = 'leased' (not in arms_deal_stages.stage)" \
         in str(caught.value)
 
     with (seeds / "vocabulary" / "arms_deal_stages.csv").open("a", encoding="utf-8") as handle:

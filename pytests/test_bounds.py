@@ -151,7 +151,7 @@ def test_seed_preflight_rejects_a_qualifier_missing_from_the_vocabulary(tmp_path
     trade.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SeedValidationError) as error:
         validate_seeds(copy / "seeds")
-    assert f"trade_figures.csv line {line_number}: unknown code qualifier = 'nearly' (not in qualifiers.qualifier)" \
+    assert f"trade_figures.csv:{line_number}: unknown code qualifier = 'nearly' (not in qualifiers.qualifier)" \
         in str(error.value)
 
 

@@ -4,13 +4,13 @@ one home of the membership event-type vocabulary."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
+from conftest import copy_project
 from security_ties import quality, vocabulary
 from security_ties.project import Project
 from security_ties.validate import SeedValidationError, validate_seeds
@@ -160,7 +160,8 @@ def test_ipap_is_not_turned_into_an_itpp_membership(connection) -> None:
 # --- vocabulary -------------------------------------------------------------------------------------
 
 def copy_seeds(project: Project, destination: Path) -> Path:
-    return Path(shutil.copytree(project.seeds_dir, destination / "seeds"))
+    """The seeds of a copy of the project (the pre-flight also reads the project's test macros)."""
+    return copy_project(destination / "project") / "seeds"
 
 
 def append_row(path: Path, row: dict[str, str]) -> None:
@@ -176,7 +177,7 @@ def test_seed_preflight_rejects_an_event_type_missing_from_the_vocabulary(projec
     text = events.read_text(encoding="utf-8")
     events.write_text(text.replace(",ARM,CSTO,frozen_participation,", ",ARM,CSTO,paused_participation,", 1),
                       encoding="utf-8")
-    with pytest.raises(SeedValidationError, match=r"membership_events\.csv line \d+: unknown code event_type = "
+    with pytest.raises(SeedValidationError, match=r"membership_events\.csv:\d+: unknown code event_type = "
                                                   r"'paused_participation' \(not in membership_event_types\.event_type\)"):
         validate_seeds(seeds)
 

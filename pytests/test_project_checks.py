@@ -97,7 +97,7 @@ def test_an_undocumented_built_column_is_caught(manifest: dict, warehouse_column
 
 
 def test_exposures_list_exactly_the_marts_their_readers_read(manifest: dict, readers) -> None:
-    assert len(readers["mart_exports"]) >= 20 and {"fct_membership_spell", "mart_trade_partners"} <= readers["html_report"]
+    assert len(readers["mart_exports"]) >= 20 and {"fct_membership_spell", "fct_trade_flow"} <= readers["html_report"]
     assert exposure_problems(manifest, readers) == []
 
 

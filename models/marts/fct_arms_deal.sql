@@ -54,20 +54,19 @@ timelines as (
     group by deal_key
 ),
 
--- A statement's quantity bounds: a lower bound unless it says "up to"/"less than", an upper bound unless it says
--- "at least"/"more than" (then the upper end stays open); a range gives both ends.
+-- A statement's quantity bounds, from its qualifier's rule in the qualifier vocabulary ("up to" gives only an upper
+-- bound, "at least" only a lower one, a range both ends); an open side stays null.
 quantity_bounds as (
     select
-        deal_key,
-        qualifier,
-        quantity,
-        case when qualifier not in ('up_to', 'less_than') then quantity end as lower_bound,
-        case
-            when qualifier = 'range' then quantity_upper
-            when qualifier not in ('at_least', 'more_than') then quantity
-        end as upper_bound
+        transfers.deal_key,
+        transfers.qualifier,
+        transfers.quantity,
+        {{ bound_from('qualifiers.lower_bound_from', 'transfers.quantity', 'transfers.quantity_upper') }} as lower_bound,
+        {{ bound_from('qualifiers.upper_bound_from', 'transfers.quantity', 'transfers.quantity_upper') }} as upper_bound
     from transfers
-    where quantity is not null
+    left join {{ ref('stg_vocabulary__qualifiers') }} as qualifiers
+        on transfers.qualifier = qualifiers.qualifier
+    where transfers.quantity is not null
 ),
 
 quantities as (
@@ -101,6 +100,13 @@ deals as (
     group by deal_key
 ),
 
+-- the qualifier of a stated range (bounds from value to value_upper), the reading of texts that disagree
+range_qualifier as (
+    select min(qualifier) as qualifier
+    from {{ ref('stg_vocabulary__qualifiers') }}
+    where lower_bound_from = 'value' and upper_bound_from = 'value_upper'
+),
+
 final as (
     select
         deals.deal_key,
@@ -114,8 +120,8 @@ final as (
         quantities.quantity_high,
         case
             when quantities.deal_key is null then null
-            when quantities.distinct_quantity_count > 1 then 'range'
-            when quantities.distinct_qualifier_count > 1 then 'range'
+            when quantities.distinct_quantity_count > 1 then range_qualifier.qualifier
+            when quantities.distinct_qualifier_count > 1 then range_qualifier.qualifier
             else quantities.only_qualifier
         end as quantity_qualifier,
         coalesce(quantities.distinct_quantity_count > 1, false) as has_quantity_conflict,
@@ -139,6 +145,7 @@ final as (
         on deals.deal_key = timelines.deal_key
     left join quantities
         on deals.deal_key = quantities.deal_key
+    cross join range_qualifier
 )
 
 select

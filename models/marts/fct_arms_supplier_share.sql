@@ -18,35 +18,45 @@ with shares as (
     from {{ ref('stg_facts__arms_supplier_shares') }}
 ),
 
+qualifiers as (
+    select
+        qualifier,
+        lower_bound_from,
+        upper_bound_from,
+        lower_bound_inclusive,
+        upper_bound_inclusive
+    from {{ ref('stg_vocabulary__qualifiers') }}
+),
+
 final as (
     select
-        fact_id,
-        doc_id,
-        supplier_iso3,
-        recipient_iso3,
-        period_start_year,
-        period_end_year,
-        share_pct,
-        share_pct_upper,
-        supplier_rank,
-        supplier_rank_upper,
+        shares.fact_id,
+        shares.doc_id,
+        shares.supplier_iso3,
+        shares.recipient_iso3,
+        shares.period_start_year,
+        shares.period_end_year,
+        shares.share_pct,
+        shares.share_pct_upper,
+        shares.supplier_rank,
+        shares.supplier_rank_upper,
+        -- ranks are whole numbers counted from 1: an open lower bound is rank 1, an exclusive bound moves by one
         case
-            when supplier_rank is null then null
-            when qualifier in ('up_to', 'less_than') then 1
-            when qualifier = 'more_than' then supplier_rank + 1
-            else supplier_rank
+            when shares.supplier_rank is null then null
+            else coalesce(
+                {{ bound_from('qualifiers.lower_bound_from', 'shares.supplier_rank', 'shares.supplier_rank_upper') }}
+                + case when qualifiers.lower_bound_inclusive then 0 else 1 end,
+                1
+            )
         end as supplier_rank_best,
-        case
-            when supplier_rank is null then null
-            when qualifier = 'range' then supplier_rank_upper
-            when qualifier = 'less_than' then supplier_rank - 1
-            when qualifier in ('at_least', 'more_than') then null
-            else supplier_rank
-        end as supplier_rank_worst,
-        measure,
-        qualifier,
-        evidence
+        {{ bound_from('qualifiers.upper_bound_from', 'shares.supplier_rank', 'shares.supplier_rank_upper') }}
+        - case when qualifiers.upper_bound_inclusive then 0 else 1 end as supplier_rank_worst,
+        shares.measure,
+        shares.qualifier,
+        shares.evidence
     from shares
+    left join qualifiers
+        on shares.qualifier = qualifiers.qualifier
 )
 
 select

@@ -10,7 +10,6 @@
 --   stated in another document, when that change is still the last one before the assertion and put the country
 --   in another status (the February 2024 freeze against a later plain 'member').
 {% set string_type = dbt.type_string() %}
-{% set one_off_membership_steps = "'joined', 'founding_member', 'withdrew', 'left', 'did_not_renew', 'frozen_participation', 'suspended'" %}
 {% set one_off_treaty_steps = "'signed', 'initialed', 'ratified', 'in_force', 'denounced', 'expires'" %}
 
 with trade as (
@@ -105,7 +104,13 @@ date_statements as (
         cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_membership_event') }}
-    where event_type in ({{ one_off_membership_steps }})
+    -- only a step that can happen once per country and organisation has one true date to disagree on
+    where
+        event_type in (
+            select one_off_steps.event_type
+            from {{ ref('stg_vocabulary__membership_event_types') }} as one_off_steps
+            where one_off_steps.is_one_off
+        )
     union all
     select
         'treaty_events' as fact_table,

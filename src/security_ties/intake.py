@@ -335,6 +335,7 @@ def accept(project: Project, doc_id: str, review_dir: Path | None = None) -> dic
     staged = Path(tempfile.mkdtemp(prefix="security-ties-accept-"))
     try:
         shutil.copytree(project.seeds_dir, staged / "seeds")
+        shutil.copytree(project.root / "macros", staged / "macros")  # the pre-flight knows the project's test macros
         appended: dict[str, int] = {}
         for review in reviews:
             seed_csv = staged / "seeds" / "facts" / review.name

@@ -5,7 +5,7 @@ with source_rows as (
 
 final as (
     select
-        trim(alias) as alias,
+        trim(alias) as alias_text,
         lower(trim(entity_kind)) as entity_kind,
         upper(trim(code)) as entity_code,
         lower(trim(alias_kind)) as alias_kind,
