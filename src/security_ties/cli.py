@@ -12,6 +12,7 @@ from security_ties import info as info_module
 from security_ties.evidence import EvidenceError, verify
 from security_ties.mentions import coverage
 from security_ties.project import Project
+from security_ties.steps import Progress
 from security_ties.validate import SeedValidationError, validate_seeds
 
 DESCRIPTION = """\
@@ -32,12 +33,16 @@ def command_build(project: Project, arguments: argparse.Namespace) -> int:
         from security_ties import quality
 
         audit = quality.audit
-    result = build_module.build(project, audit=audit, export=exports.export_marts)
+    progress = Progress(quiet=arguments.quiet)
+    result = build_module.build(project, audit=audit, export=exports.export_marts, progress=progress,
+                                changed=arguments.changed, threads=arguments.threads)
     print(f"published build {result.build_id} -> {result.published_path}")
     print(f"  seed rows validated: {result.seed_rows}")
     print("  dbt: " + ", ".join(f"{k} {v}" for k, v in result.dbt_counts.items()))
     if result.quality_summary:
         print("  expectations: " + ", ".join(f"{k} {v}" for k, v in result.quality_summary.items()))
+    if not arguments.quiet:
+        print("  seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items()))
     return 0
 
 
@@ -111,6 +116,12 @@ def parser() -> argparse.ArgumentParser:
         "export every mart as Parquet and CSV. Any failure publishes nothing.",
     )
     build.add_argument("--skip-expectations", action="store_true", help="do not run the GX checkpoint (debugging only)")
+    build.add_argument("--changed", action="store_true",
+                       help="rebuild only what changed since the published build (and everything downstream) on a copy "
+                            "of the published file, audit only the marts rebuilt, publish atomically; the full build "
+                            "stays the default and CI's")
+    build.add_argument("--threads", type=int, help="dbt threads (default: the profile's)")
+    build.add_argument("--quiet", action="store_true", help="print only the result, no progress (for scripts)")
     add("validate-seeds", command_validate_seeds,
         "Check every seed row against its YAML (types, dates, keys, codes); errors name file, line and problem.")
     add("verify-evidence", command_verify_evidence,
