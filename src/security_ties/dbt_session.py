@@ -80,12 +80,12 @@ FULL_STEPS = (
 )
 
 
-def changed_steps(runner: Any, manifest: Any, state_dir: str) -> list[tuple[str, list[str]]]:
+def changed_steps(runner: Any, manifest: Any, state_dir: str, common: list[str]) -> list[tuple[str, list[str]]]:
     """The steps of a `changed` build: the modified seeds with every test that reads them, then the modified
     models, the staging models over each modified seed's source table (staging reads `source()`, so dbt sees
     no edge from the seed) and everything downstream of both, with their tests."""
     listed = runner.invoke(["ls", "--select", "state:modified", "--state", state_dir, "--output", "json",
-                            "--output-keys", "unique_id", "--quiet"])
+                            "--output-keys", "unique_id", *common])
     if not listed.success:
         raise RuntimeError(f"dbt could not compare the project with the published build's state: {listed.exception}")
     modified = [json.loads(line)["unique_id"] for line in listed.result or []]
@@ -123,7 +123,7 @@ def run(spec: dict[str, Any]) -> int:
         print(f"  dbt parse done in {timings['dbt parse']:.1f} s", flush=True)
 
     if spec.get("mode") == "changed":
-        steps = changed_steps(dbtRunner(manifest=manifest), manifest, spec["state_dir"])
+        steps = changed_steps(dbtRunner(manifest=manifest), manifest, spec["state_dir"], common)
     else:
         steps = [(name, list(arguments)) for name, arguments in FULL_STEPS]
     (target / "selection.json").write_text(json.dumps(dict(steps)), encoding="utf-8")

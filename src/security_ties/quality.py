@@ -735,8 +735,10 @@ def run_checkpoint(project: Project, database: Path, *, gx_dir: Path | None = No
     contracts = load_contracts(project.root)
     wanted = sorted(contracts) if tables is None else sorted(set(tables) & set(contracts))
     batches = read_marts(database, wanted, row_limit)
-    present = batches.present if tables is None else sorted(set(batches.present) & set(wanted))
-    suites, problems = plan({t: contracts[t] for t in wanted}, present)
+    suites, problems = plan(contracts, batches.present)
+    if tables is not None:  # plan over every mart (its coverage checks need them all), then keep those asked for
+        suites = {t: suite for t, suite in suites.items() if t in wanted}
+        problems = {t: listed for t, listed in problems.items() if t in wanted}
     for table, rows in batches.sampled.items():
         problems.setdefault(table, []).extend(_row_count_problems(table, rows))
     if docs:
