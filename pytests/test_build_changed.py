@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,11 @@ def test_a_changed_build_audits_only_the_marts_it_rebuilt(builds: Builds) -> Non
     assert "expectations: passed" in builds.changed.stdout
 
 
+def test_quiet_prints_no_progress(builds: Builds) -> None:
+    assert "published build" in builds.changed.stdout
+    assert "[dbt]" not in builds.changed.stdout and "dbt models" not in builds.changed.stdout
+
+
 def test_the_changed_build_publishes_the_edit(builds: Builds) -> None:
     with duckdb.connect(str(builds.incremental), read_only=True) as connection:
         row = connection.execute("select qualifier from marts.fct_trade_flow where fact_id = ?", [builds.fact_id]).fetchone()
@@ -121,5 +127,8 @@ def test_changed_without_a_published_build_falls_back_to_a_full_build(tmp_path: 
                           "PATH": os.environ.get("PATH", "")})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "no published warehouse yet; building everything" in result.stdout
+    for step in ("pre-flight", "evidence", "dbt", "publish", "exports"):  # progress: each step starts and ends timed
+        assert f"[{step}] started" in result.stdout and re.search(rf"\[{step}\] done in [0-9.]+ s", result.stdout)
+    assert re.search(r"dbt seeds ([0-9]+)/\1\b", result.stdout) and re.search(r"dbt models ([0-9]+)/\1\b", result.stdout)
     models = len(list((root / "models").rglob("*.sql")))
     assert int(build_info(tmp_path / "w" / PUBLISHED_NAME)["models_built"]) == models

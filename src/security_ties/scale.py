@@ -183,6 +183,7 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
         import os
         return {**os.environ, "DBT_TARGET_PATH": str(target), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
+    seeded.parent.mkdir(parents=True)
     profile = write_profile(folder / "profile_seed", seeded, memory_limit, duckdb_threads, dbt_threads)
     seeding = subprocess.run([dbt, "seed", "--profiles-dir", str(profile), "--log-level", "warn"], cwd=root,
                              env=dbt_env(folder / "target_seed"), capture_output=True, text=True, check=False)

@@ -85,7 +85,9 @@ def load_shapes(root: Path) -> dict[str, SeedShape]:
 def _reference_codes(root: Path, seed: str, column: str, facts: Sequence[SeedShape], fact_columns: Sequence[str]) -> list[str]:
     """The reference codes, those the real facts name most often first (the skewed picks favour them)."""
     with (root / REFERENCE_SEEDS / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
-        codes = [row[column] for row in csv.DictReader(handle) if row[column]]
+        # existing states only: dissolved ones (is_historical) carry codes such as BA1 and end before the facts
+        codes = [row[column] for row in csv.DictReader(handle)
+                 if row[column] and str(row.get("is_historical", "false")).lower() not in ("true", "1")]
     used = Counter(row[c] for shape in facts for row in shape.rows for c in fact_columns if row.get(c) in set(codes))
     return sorted(codes, key=lambda code: (-used[code], code))
 
