@@ -20,7 +20,7 @@ through a generated profile.
 from __future__ import annotations
 
 import json
-import resource
+import os
 import shutil
 import statistics
 import subprocess
@@ -79,6 +79,7 @@ class ScaleResult:
     query_p95_ms: dict[str, float] = field(default_factory=dict)
     rows_differ: list[str] = field(default_factory=list)  # relations whose row counts differ, dbt vs direct
     relations: int = 0
+    load_average: float = 0.0  # the machine's 1-minute load when this row count started
 
 
 def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
@@ -170,6 +171,7 @@ def query_latencies(database: Path, repeats: int, memory_limit: str, threads: in
 def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit: str = "8GB", duckdb_threads: int = 2,
               dbt_threads: int = 2, audit_row_limit: int = 200_000, repeats: int = 20) -> ScaleResult:
     """One row count of the scale benchmark (see the module docstring)."""
+    load = os.getloadavg()[0]
     folder = work / f"rows_{rows}"
     shutil.rmtree(folder, ignore_errors=True)
     data, seeded = folder / "data", folder / "seeded" / PUBLISHED_NAME
@@ -180,7 +182,6 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
     variables = json.dumps({"facts_location": str(data / "{name}.parquet")})
 
     def dbt_env(target: Path) -> dict[str, str]:
-        import os
         return {**os.environ, "DBT_TARGET_PATH": str(target), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
     seeded.parent.mkdir(parents=True)
@@ -215,7 +216,7 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
     audit_report = audit.report()
     return ScaleResult(rows, synth_seconds, built.seconds, built.peak_mb, dbt_failed, direct.seconds, direct.peak_mb,
                        direct_counts["failed"], built.seconds / direct.seconds, audit_report["seconds"], audit.peak_mb,
-                       audit_report["sampled"], audit_report["failed"], p50, p95, differ, len(dbt_rows))
+                       audit_report["sampled"], audit_report["failed"], p50, p95, differ, len(dbt_rows), load)
 
 
 def _audit(root: Path, database: Path, row_limit: int) -> dict[str, Any]:
@@ -233,11 +234,11 @@ def _audit(root: Path, database: Path, row_limit: int) -> dict[str, Any]:
 
 
 def render(results: list[ScaleResult]) -> str:
-    header = (f"{'rows':>10} {'dbt s':>8} {'direct s':>9} {'ratio':>6} {'dbt MB':>8} {'direct MB':>9} {'audit s':>8} "
+    header = (f"{'rows':>10} {'load':>5} {'dbt s':>8} {'direct s':>9} {'ratio':>6} {'dbt MB':>8} {'direct MB':>9} {'audit s':>8} "
               f"{'audit MB':>8} {'tests failed':>12} " + " ".join(f"{name + ' p95 ms':>24}" for name in QUERIES))
     lines = [header, "-" * len(header)]
     for r in results:
-        lines.append(f"{r.rows:>10,} {r.dbt_seconds:>8.1f} {r.direct_seconds:>9.1f} {r.ratio:>6.2f} {r.dbt_peak_mb:>8.0f} "
+        lines.append(f"{r.rows:>10,} {r.load_average:>5.1f} {r.dbt_seconds:>8.1f} {r.direct_seconds:>9.1f} {r.ratio:>6.2f} {r.dbt_peak_mb:>8.0f} "
                      f"{r.direct_peak_mb:>9.0f} {r.audit_seconds:>8.1f} {r.audit_peak_mb:>8.0f} "
                      f"{r.dbt_tests_failed:>5}/{r.direct_checks_failed:<6} "
                      + " ".join(f"{r.query_p95_ms[name]:>24.1f}" for name in QUERIES))
