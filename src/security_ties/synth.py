@@ -9,8 +9,9 @@ Where the values come from:
 - coded columns (flows, qualifiers, statuses, event types, units ...): the `accepted_values` of the seed
   YAML, weighted by how often each value occurs in the real seed (plus one, so every value appears);
 - countries and organisations: the reference seeds, the ones the real facts name first and most often;
-- documents: the five reference documents; ~10 % of trade figures and arms stages are restated by a second
-  document, a third of those with a different value (a source conflict);
+- documents: the five reference documents; ~10 % of trade figures restate the previous figure's key from
+  a document drawn anew, a third of those with a different value (a source conflict); the stages of one
+  arms deal and the steps of one treaty come from different documents;
 - dates: mixed precision (day, month, year) with a basis, increasing along each membership, treaty and deal;
 - ranges, upper bounds and qualifiers as the real rows have them; evidence is a synthetic quote (the scale
   data is not checked against the corpus: `verify-evidence` is a property of the curated seeds).
