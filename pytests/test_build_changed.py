@@ -66,6 +66,7 @@ class Builds:
     incremental: Path  # warehouse A: full build, then the seed edit, then --changed
     full: Path  # warehouse B: one full build of the edited project
     fact_id: str
+    root: Path  # the project copy
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Builds
     fact_id = edit_one_row(root / EDITED_SEED)
     changed = build(base / "a", "--changed")
     build(base / "b", "--skip-expectations")
-    return Builds(changed, base / "a" / PUBLISHED_NAME, base / "b" / PUBLISHED_NAME, fact_id)
+    return Builds(changed, base / "a" / PUBLISHED_NAME, base / "b" / PUBLISHED_NAME, fact_id, root)
 
 
 def test_a_changed_build_rebuilds_only_part_of_the_project(builds: Builds) -> None:
@@ -118,6 +119,15 @@ def test_a_changed_build_is_identical_in_content_to_a_full_build(builds: Builds)
     assert len(full) > 40  # seeds, views and marts were all compared
     differing = [name for name in full if incremental[name] != full[name]]
     assert not differing, f"relations whose rows differ: {differing}"
+
+
+def test_a_changed_build_with_nothing_changed_publishes_nothing(builds: Builds, corpus_dir: Path) -> None:
+    before = build_info(builds.incremental)["build_id"]
+    result = run_cli(builds.root, "build", "--changed", "--quiet", "--skip-expectations",
+                     env={"SECURITY_TIES_WAREHOUSE_DIR": str(builds.incremental.parent), "CORPUS_DIR": str(corpus_dir)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"nothing changed since build {before}" in result.stdout
+    assert build_info(builds.incremental)["build_id"] == before
 
 
 def test_changed_without_a_published_build_falls_back_to_a_full_build(tmp_path: Path, corpus_dir: Path) -> None:

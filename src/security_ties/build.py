@@ -49,6 +49,7 @@ class BuildResult:
     dbt_counts: dict[str, int]
     quality_summary: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
+    published: bool = True  # False when `--changed` found nothing to rebuild
 
 
 class Auditor(Protocol):
@@ -379,7 +380,7 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
             if state and not results:
                 progress.say("nothing changed since the published build; nothing was published")
                 return BuildResult(published_build_id(project.published_path) or build_id, project.published_path,
-                                   seed_rows, counts, {}, dict(progress.timings))
+                                   seed_rows, counts, {}, dict(progress.timings), published=False)
             quality: dict[str, int] = {}
             if audit:
                 with progress.step("audit"):

@@ -51,6 +51,9 @@ def command_build(project: Project, arguments: argparse.Namespace) -> int:
     progress = Progress(quiet=arguments.quiet)
     result = build_module.build(project, audit=audit, export=exports.export_marts, progress=progress,
                                 changed=arguments.changed, threads=arguments.threads)
+    if not result.published:
+        print(f"nothing changed since build {result.build_id}; {result.published_path} stays as it is")
+        return 0
     print(f"published build {result.build_id} -> {result.published_path}")
     print(f"  seed rows validated: {result.seed_rows}")
     print("  dbt: " + ", ".join(f"{k} {v}" for k, v in result.dbt_counts.items()))

@@ -56,10 +56,10 @@ class Counter:
 
     def _count(self, event: Any) -> None:
         data = event.data
-        index = int(getattr(data, "index", 0) or 0)
         total = int(getattr(data, "total", 0) or getattr(data, "num_models", 0) or 0)
         status = str(getattr(data, "status", "")).lower()
-        self.done, self.total = max(self.done, index), max(self.total, total)
+        # dbt numbers nodes as they start; with threads they finish out of order, so count the finished ones
+        self.done, self.total = self.done + 1, max(self.total, total)
         failed = bool(status) and status not in GOOD_STATUSES and not status.startswith("ok") and "success" not in status
         if failed:
             self.failures.append(event.info.msg.strip())
@@ -67,9 +67,9 @@ class Counter:
         if self.quiet:
             return
         if failed:
-            print(f"  dbt {self.step} {index}/{total} {event.info.msg.strip()}", flush=True)
-        elif index == total or now - self.last_print >= PRINT_EVERY_SECONDS:
-            print(f"  dbt {self.step} {index}/{total}", flush=True)
+            print(f"  dbt {self.step} {self.done}/{self.total} {event.info.msg.strip()}", flush=True)
+        elif self.done == self.total or now - self.last_print >= PRINT_EVERY_SECONDS:
+            print(f"  dbt {self.step} {self.done}/{self.total}", flush=True)
             self.last_print = now
 
 
