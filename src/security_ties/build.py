@@ -34,11 +34,11 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -46,6 +46,7 @@ from security_ties import exports
 from security_ties.evidence import EvidenceError, verify
 from security_ties.problems import listed
 from security_ties.project import PUBLISHED_NAME, Project
+from security_ties.steps import Progress
 from security_ties.validate import validate_seeds
 from security_ties.value_check import verify_values
 
@@ -65,9 +66,18 @@ class BuildResult:
     seed_rows: int
     dbt_counts: dict[str, int]
     quality_summary: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
+    published: bool = True  # False when `--changed` found nothing to rebuild
 
 
-Auditor = Callable[[Path], dict[str, int]]
+class Auditor(Protocol):
+    """The audit step: validate the candidate's marts (all, or only `tables`), raise BuildError on a failure."""
+
+    def __call__(self, candidate: Path, *, tables: Sequence[str] | None = None,
+                 progress: Callable[[int, int, str], None] | None = None) -> dict[str, int]: ...
+
+
+
 Exporter = Callable[[Project, Path, str], object]
 
 
@@ -120,23 +130,19 @@ def seed_hashes(seeds_dir: Path) -> dict[str, str]:
     }
 
 
-def failed_nodes(run_results: Path) -> list[str]:
-    """The failing nodes of the last dbt invocation, with dbt's message, from target/run_results.json."""
-    if not run_results.is_file():
-        return []
-    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+def failed_nodes(results: list[dict[str, object]]) -> list[str]:
+    """The failing nodes of the last dbt run, with dbt's message, from its run results."""
     return [
-        f"{r['unique_id']}: {r['status']} - {(r.get('message') or '').strip()[:1500]}"
+        f"{r['unique_id']}: {r['status']} - {str(r.get('message') or '').strip()[:1500]}"
         for r in results
         if r.get("status") in ("error", "fail", "runtime error")
     ]
 
 
-def dbt_counts(run_results: Path) -> dict[str, int]:
-    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+def dbt_counts(results: list[dict[str, object]]) -> dict[str, int]:
     counts = {"tests_passed": 0, "tests_failed": 0, "models_built": 0, "seeds_loaded": 0}
     for r in results:
-        kind = r["unique_id"].split(".", 1)[0]
+        kind = str(r["unique_id"]).split(".", 1)[0]
         if kind in ("test", "unit_test"):
             counts["tests_passed" if r["status"] == "pass" else "tests_failed"] += 1
         elif kind == "model" and r["status"] == "success":
@@ -189,19 +195,93 @@ def threading_is_main() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def run_dbt(project: Project, database: Path, arguments: list[str], target_path: Path) -> subprocess.CompletedProcess[str]:
-    """dbt as a subprocess: the in-process runner keeps its DuckDB handle open (dbt-core #11980)."""
+def check_values(project: Project) -> None:
+    """Every numeric fact value and stated date appears in its own quote (see value_check)."""
+    verify_values(project.seeds_dir)
+
+
+def built_models(results: list[dict[str, object]]) -> list[str]:
+    """The names of the models a run built (a `--changed` build audits only those marts)."""
+    return sorted(str(r["unique_id"]).split(".")[-1] for r in results
+                  if str(r["unique_id"]).startswith("model.") and r["status"] == "success")
+
+
+DBT_STEPS = ("seeds", "models")  # the dbt invocations of a build, in order (see dbt_session)
+
+
+def dbt_target_path(project: Project) -> Path:
+    """The build's own dbt target folder, one per warehouse folder (the build lock makes it exclusive). The
+    candidate's path is fixed, so the profile dbt sees never changes and `partial_parse.msgpack` stays valid
+    from build to build; a plain `dbt build` in the checkout (another database path) uses target/ and does
+    not invalidate it."""
+    return project.warehouse_dir / "dbt" / "target"
+
+
+def state_path(project: Project, build_id: str) -> Path:
+    """Where the manifest of a published build is kept, for `build --changed`."""
+    return project.warehouse_dir / "dbt" / "state" / build_id
+
+
+def save_state(project: Project, target_path: Path, build_id: str) -> None:
+    """Keep the manifest the published build was made from; keep as many as releases (plus the published)."""
+    folder = state_path(project, build_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(target_path / "manifest.json", folder / "manifest.json")
+    kept = sorted(folder.parent.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[project.keep_releases + 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def published_state(project: Project) -> tuple[Path | None, str]:
+    """The state folder of the published build, or None and why a `--changed` build cannot use it."""
+    if not project.published_path.exists():
+        return None, "no published warehouse yet"
+    build_id = published_build_id(project.published_path)
+    if not build_id:
+        return None, f"{project.published_path} has no meta.build_info"
+    folder = state_path(project, build_id)
+    if not (folder / "manifest.json").is_file():
+        return None, f"no saved dbt manifest for the published build {build_id}"
+    return folder, build_id
+
+
+def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = "full", state: Path | None = None,
+            threads: int | None = None, quiet: bool = False) -> subprocess.CompletedProcess[str]:
+    """dbt as a subprocess (the in-process runner keeps its DuckDB handle open, dbt-core #11980), running
+    `security_ties.dbt_session`: one parse, then the seeds and their tests, then the models with their tests
+    and unit tests. Progress goes straight to our stdout; stderr is kept for the error message."""
+    target_path.mkdir(parents=True, exist_ok=True)
+    for stale in [*target_path.glob("run_results*.json"), target_path / "timings.json", target_path / "selection.json"]:
+        stale.unlink(missing_ok=True)  # never report an older run's failures
+    common = ["--no-use-colors", "--log-level", "none"] + (["--threads", str(threads)] if threads else [])
+    spec = {"project_dir": str(project.root), "target_path": str(target_path), "quiet": quiet, "mode": mode,
+            "state_dir": str(state) if state else None, "common_args": common}
+    spec_file = target_path / "session.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
     environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path)}
     return subprocess.run(  # noqa: PLW1509 - preexec_fn only calls prctl
-        [str(project.dbt_executable), *arguments, "--no-use-colors"],
-        cwd=project.root, env=environment, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "security_ties.dbt_session", str(spec_file)],
+        cwd=project.root, env=environment, stdout=None, stderr=subprocess.PIPE, text=True, check=False,
         **child_process_options(),  # type: ignore[arg-type]
     )
 
 
-def check_values(project: Project) -> None:
-    """Every numeric fact value and stated date appears in its own quote (see value_check)."""
-    verify_values(project.seeds_dir)
+def step_results(target_path: Path) -> list[dict[str, object]]:
+    """The node results of every dbt step of the last run, in step order."""
+    results: list[dict[str, object]] = []
+    for step in DBT_STEPS:
+        path = target_path / f"run_results.{step}.json"
+        if path.is_file():
+            results += json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    return results
+
+
+def unrun_nodes(target_path: Path, results: list[dict[str, object]]) -> list[str]:
+    """Seeds, models, tests and unit tests of the manifest that no step ran: a full build runs every one."""
+    manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
+    kinds = ("seed.", "model.", "test.", "unit_test.")
+    expected = {uid for uid in [*manifest.get("nodes", {}), *manifest.get("unit_tests", {})] if uid.startswith(kinds)}
+    return sorted(expected - {str(r["unique_id"]) for r in results})
 
 
 def check_evidence(project: Project) -> None:
@@ -600,36 +680,74 @@ def describe_os_error(error: OSError) -> str:
     return f"{path}: {error.strerror or error} - {advice}"
 
 
-def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None) -> BuildResult:
-    """Validate, build, test, audit and publish; any failure raises BuildError and publishes nothing."""
+def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None, *,
+          progress: Progress | None = None, changed: bool = False, threads: int | None = None) -> BuildResult:
+    """Validate, build, test, audit and publish; any failure raises BuildError and publishes nothing.
+
+    `changed`: start from a copy of the published file and rebuild only what changed since the published
+    build (dbt `state:modified+` against its saved manifest) and everything downstream; audit only the marts
+    rebuilt. Without a published build and its manifest it falls back to a full build and says so."""
+    progress = progress or Progress(quiet=True)
     with build_lock(project), stop_on_sigterm():
         remove_stale_candidates(project)
-        seed_rows = validate_seeds(project.seeds_dir)
-        check_values(project)
-        check_evidence(project)
-        prepare_warehouse(project, export)
+        with progress.step("pre-flight"):
+            seed_rows = validate_seeds(project.seeds_dir)
+        with progress.step("values"):
+            check_values(project)
+        with progress.step("evidence"):
+            check_evidence(project)
+        with progress.step("warehouse checks"):
+            prepare_warehouse(project, export)
         build_id = new_build_id()
         candidate = candidate_path(project)
         candidate.parent.mkdir(parents=True)
-        target_path = project.root / "target"
-        (target_path / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures
+        target_path = dbt_target_path(project)
+        state: Path | None = None
+        if changed:
+            state, why = published_state(project)
+            if state is None:
+                progress.say(f"--changed: {why}; building everything")
+            else:
+                with progress.step("copy published"):
+                    shutil.copyfile(project.published_path, candidate)
         try:
-            result = run_dbt(project, candidate, ["build"], target_path)
+            with progress.step("dbt"):
+                result = run_dbt(project, candidate, target_path, mode="changed" if state else "full", state=state,
+                                 threads=threads, quiet=progress.quiet)
+            timings_file = target_path / "timings.json"
+            if timings_file.is_file():
+                for name, seconds in json.loads(timings_file.read_text(encoding="utf-8"))["wall"].items():
+                    progress.record(name if name.startswith("dbt") else f"dbt {name}", seconds)
+            results = step_results(target_path)
             if result.returncode != 0:
-                failures = failed_nodes(target_path / "run_results.json") or [result.stdout[-2000:] + result.stderr[-2000:]]
+                failures = failed_nodes(results) or [result.stderr[-3000:].strip() or "dbt failed without a message"]
                 listed = "\n".join(f"  - {f}" for f in failures)
                 raise BuildError(f"dbt build failed; the published warehouse was not changed:\n{listed}")
-            counts = dbt_counts(target_path / "run_results.json")
-            quality = audit(candidate) if audit else {}
-            record_build_info(candidate, build_id, project, counts, quality)
-            publish(project, candidate, build_id)
+            if state is None and (missing := unrun_nodes(target_path, results)):
+                raise BuildError(f"dbt ran every step but skipped {len(missing)} node(s); nothing was published: "
+                                 + ", ".join(missing[:10]))
+            counts = dbt_counts(results)
+            rebuilt = built_models(results) if state else None
+            if state and not results:
+                progress.say("nothing changed since the published build; nothing was published")
+                return BuildResult(published_build_id(project.published_path) or build_id, project.published_path,
+                                   seed_rows, counts, {}, dict(progress.timings), published=False)
+            quality: dict[str, int] = {}
+            if audit:
+                with progress.step("audit"):
+                    quality = audit(candidate, tables=rebuilt, progress=progress.suite_counter)
+            with progress.step("publish"):
+                record_build_info(candidate, build_id, project, counts, quality)
+                publish(project, candidate, build_id)
+                save_state(project, target_path, build_id)
             if export:
-                try:
-                    export(project, project.published_path, build_id)
-                except (OSError, duckdb.Error) as error:
-                    raise BuildError(f"build {build_id} was published, but exporting the marts failed "
-                                     f"(exports/current still shows the previous export; `security-ties doctor` "
-                                     f"re-exports): {error}") from error
+                with progress.step("exports"):
+                    try:
+                        export(project, project.published_path, build_id)
+                    except (OSError, duckdb.Error) as error:
+                        raise BuildError(f"build {build_id} was published, but exporting the marts failed "
+                                         f"(exports/current still shows the previous export; `security-ties doctor` "
+                                         f"re-exports): {error}") from error
         finally:
             shutil.rmtree(candidate.parent, ignore_errors=True)
-        return BuildResult(build_id, project.published_path, seed_rows, counts, quality)
+        return BuildResult(build_id, project.published_path, seed_rows, counts, quality, dict(progress.timings))

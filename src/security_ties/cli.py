@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -15,6 +19,7 @@ from security_ties.evidence import EvidenceError, verify
 from security_ties.intake import IntakeError
 from security_ties.mentions import coverage
 from security_ties.project import Project
+from security_ties.steps import Progress
 from security_ties.validate import SeedValidationError, validate_seeds
 from security_ties.value_check import ValueCheckError, check_values
 
@@ -28,23 +33,76 @@ Run every command from the repository's top folder. Paths come from the environm
 """
 
 
+def audit_imported_meanwhile() -> build_module.Auditor:
+    """The GX audit, with Great Expectations imported in a background thread while the build validates and runs
+    dbt (a separate process): the import takes seconds of CPU that would otherwise delay the audit step."""
+    loader = threading.Thread(target=importlib.import_module, args=("security_ties.quality",), daemon=True)
+    loader.start()
+
+    def audit(candidate: Path, **options: Any) -> dict[str, int]:
+        loader.join()
+        from security_ties import quality
+
+        return quality.audit(candidate, **options)
+
+    return audit
+
+
 def command_build(project: Project, arguments: argparse.Namespace) -> int:
     from security_ties import exports
 
-    def audit_with_great_expectations(candidate: Path) -> dict[str, int]:
-        # imported when the audit starts: Great Expectations takes seconds to import, and a bad seed must
-        # fail the pre-flight in about a second
-        from security_ties import quality
-
-        return quality.audit(candidate)
-
-    audit = None if arguments.skip_expectations else audit_with_great_expectations
-    result = build_module.build(project, audit=audit, export=exports.export_marts)
+    audit = None if arguments.skip_expectations else audit_imported_meanwhile()
+    progress = Progress(quiet=arguments.quiet)
+    result = build_module.build(project, audit=audit, export=exports.export_marts, progress=progress,
+                                changed=arguments.changed, threads=arguments.threads)
+    if not result.published:
+        print(f"nothing changed since build {result.build_id}; {result.published_path} stays as it is")
+        return 0
     print(f"published build {result.build_id} -> {result.published_path}")
     print(f"  seed rows validated: {result.seed_rows}")
     print("  dbt: " + ", ".join(f"{k} {v}" for k, v in result.dbt_counts.items()))
     if result.quality_summary:
         print("  expectations: " + ", ".join(f"{k} {v}" for k, v in result.quality_summary.items()))
+    if not arguments.quiet:
+        print("  seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items()))
+    if arguments.timings_json:
+        Path(arguments.timings_json).write_text(json.dumps(result.timings), encoding="utf-8")
+    return 0
+
+
+def command_bench(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import bench
+
+    print(bench.benchmark(project, runs=arguments.runs, baseline_ref=arguments.baseline, threads=arguments.threads))
+    return 0
+
+
+def command_synth(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import synth
+
+    written = synth.generate(project.root, Path(arguments.out), arguments.rows, seed=arguments.seed, fmt=arguments.format)
+    for name, rows in written.items():
+        print(f"  {name}: {rows} rows")
+    print(f"{sum(written.values())} synthetic fact rows written to {arguments.out} ({arguments.format}); build on them with "
+          f"dbt build --vars '{{facts_location: \"{Path(arguments.out).resolve()}/{{name}}.parquet\"}}'")
+    return 0
+
+
+def command_bench_scale(project: Project, arguments: argparse.Namespace) -> int:
+    from security_ties import bench, scale
+
+    print(f"scale benchmark; memory_limit {arguments.memory_limit}, DuckDB threads {arguments.duckdb_threads}, "
+          f"audit row limit {arguments.audit_row_limit}; {bench.load_average()}")
+    results = []
+    for rows in arguments.rows:
+        results.append(scale.run_scale(project.root, Path(arguments.work).resolve(), rows, seed=arguments.seed,
+                                       memory_limit=arguments.memory_limit, duckdb_threads=arguments.duckdb_threads,
+                                       audit_row_limit=arguments.audit_row_limit, repeats=arguments.repeats))
+        print(scale.render(results[-1:]), flush=True)
+    print(scale.render(results))
+    print(bench.load_average())
+    if arguments.json:
+        Path(arguments.json).write_text(scale.to_json(results), encoding="utf-8")
     return 0
 
 
@@ -171,6 +229,36 @@ def parser() -> argparse.ArgumentParser:
         "export every mart as Parquet and CSV. Any failure publishes nothing.",
     )
     build.add_argument("--skip-expectations", action="store_true", help="do not run the GX checkpoint (debugging only)")
+    build.add_argument("--changed", action="store_true",
+                       help="rebuild only what changed since the published build (and everything downstream) on a copy "
+                            "of the published file, audit only the marts rebuilt, publish atomically; the full build "
+                            "stays the default and CI's")
+    build.add_argument("--threads", type=int, help="dbt threads (default: the profile's)")
+    build.add_argument("--quiet", action="store_true", help="print only the result, no progress (for scripts)")
+    build.add_argument("--timings-json", help="also write each step's wall seconds to this JSON file (benchmarks)")
+    bench = add("bench", command_bench,
+                "Run the real build into warehouse/bench/ and print where its time goes (seconds and share per step); "
+                "--baseline/--threads compare configurations as ratios measured in the same run.")
+    bench.add_argument("--runs", type=int, default=1, help="measured runs per configuration (after one warm-up)")
+    bench.add_argument("--baseline", help="a git commit whose build is the baseline (e.g. main)")
+    bench.add_argument("--threads", type=int, nargs="+", help="dbt thread counts to compare (the first is the baseline)")
+    synth = add("synth", command_synth,
+                "Write deterministic synthetic fact files with the fact seeds' shapes (for the scale benchmark).")
+    synth.add_argument("--rows", type=int, required=True, help="fact rows in all, spread over the fact seeds")
+    synth.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same files")
+    synth.add_argument("--out", default="warehouse/synth", help="output folder (default warehouse/synth)")
+    synth.add_argument("--format", default="parquet", choices=("parquet", "csv"), help="file format (models read Parquet)")
+    scale_bench = add("bench-scale", command_bench_scale,
+                      "Synthetic scale benchmark: dbt build vs the same SQL run directly in DuckDB, memory, analyst "
+                      "query p95 and the bounded audit, for each row count.")
+    scale_bench.add_argument("--rows", type=int, nargs="+", default=[10_000], help="row counts (default 10000)")
+    scale_bench.add_argument("--seed", type=int, default=0)
+    scale_bench.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit for every contender")
+    scale_bench.add_argument("--duckdb-threads", type=int, default=2, help="DuckDB threads for every contender")
+    scale_bench.add_argument("--audit-row-limit", type=int, default=200_000, help="rows read per mart by the audit")
+    scale_bench.add_argument("--repeats", type=int, default=20, help="runs of each analyst query")
+    scale_bench.add_argument("--work", default="warehouse/scale", help="scratch folder (default warehouse/scale)")
+    scale_bench.add_argument("--json", help="also write the results as JSON (for docs/benchmarks.md's chart)")
     add("validate-seeds", command_validate_seeds,
         "Check every seed row against its YAML (types, dates, keys, codes); errors name file, line and problem.")
     add("verify-evidence", command_verify_evidence,

@@ -19,25 +19,29 @@ a dbt test does not widen them) and the Data Docs show them to a business reader
 without a dbt counterpart are marked "(no dbt test)".
 
 How a run works:
-1. Every mart is read from the DuckDB file, opened read-only, into a DataFrame (`con.sql(...).df()`);
-   the derived check columns are added and the frame is written to gx/uncommitted/batches/<table>.parquet
-   (Parquet keeps the pandas dtypes exactly). A GX checkpoint hands all its validation definitions the
-   same batch parameters, so in-memory DataFrames of 21 tables cannot go through one checkpoint; files can.
-2. The suites, one validation definition per mart and the checkpoint `marts` are re-created from this
-   code in the file-backed GX project gx/. Their JSON is output, git-ignored: this module is the source.
-   The data source that points at the batch folder is written to gx/great_expectations.yml only for the
-   run, so the committed config holds no machine-specific path.
-3. The checkpoint validates every mart, then the static Data Docs site is built once, at
-   gx/uncommitted/data_docs/local_site/index.html; it shows the latest run (results of older runs are
-   removed with the batches, so the site never mixes builds).
+1. Every mart is read from the DuckDB file, opened read-only, into a DataFrame (`con.sql(...).df()`) and
+   the derived check columns are added. A mart larger than the row limit (SECURITY_TIES_AUDIT_ROW_LIMIT,
+   default 200,000 rows; the real marts hold at most ~15,000) is read as a repeatable reservoir sample: its
+   row count is then checked in DuckDB, and uniqueness and cross-row checks hold for the sample only (dbt's
+   tests cover the full table). This bounds the audit's time and memory at scale.
+2. Each mart's frame is validated against its suite by one validation definition (the frame is the batch
+   parameter, so no Parquet round trip). `security-ties validate` does this in the file-backed GX project
+   gx/ with result format SUMMARY and builds the static Data Docs site once, at
+   gx/uncommitted/data_docs/local_site/index.html (it shows the latest run only; older results are
+   removed). Its suites and definitions are output, git-ignored: this module is the source.
+3. The build's audit (`audit`) runs the same suites in an in-memory context with result format
+   BOOLEAN_ONLY and no Data Docs, then validates only the failing marts again with SUMMARY so that the
+   error names the unexpected values: the same expectations, a fraction of the time.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import fcntl
 import html
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -53,11 +57,18 @@ import great_expectations.expectations as gxe
 import numpy as np
 import pandas as pd
 import yaml
-from great_expectations.core.expectation_validation_result import ExpectationValidationResult
+from great_expectations.core.expectation_validation_result import (
+    ExpectationSuiteValidationResult,
+    ExpectationValidationResult,
+)
 from great_expectations.core.run_identifier import RunIdentifier
-from great_expectations.data_context import FileDataContext
-from great_expectations.data_context.types.base import ProgressBarsConfig
-from great_expectations.datasource.fluent import PandasFilesystemDatasource
+from great_expectations.data_context import AbstractDataContext, FileDataContext
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+from great_expectations.datasource.fluent import PandasDatasource
 from great_expectations.expectations import Expectation
 from great_expectations.expectations.row_conditions import Column
 
@@ -67,10 +78,9 @@ from security_ties.project import Project
 SCHEMA = "marts"
 CONTRACTS = Path("models") / "marts"  # the dbt contract YAML of the marts, relative to the project root
 GX_FOLDER = "gx"
-CHECKPOINT = "marts"
-SOURCE = "marts_batches"
+SOURCE = "marts_frames"
 GENERATED = ("expectations", "validation_definitions", "checkpoints")  # re-created by every run
-BATCHES = Path("uncommitted") / "batches"
+BATCHES = Path("uncommitted") / "batches"  # Parquet batches of earlier versions, removed by every run
 RESULTS = Path("uncommitted") / "validations"
 DOCS = Path("uncommitted") / "data_docs"
 DOCS_INDEX = DOCS / "local_site" / "index.html"
@@ -728,9 +738,33 @@ def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str],
 
 # --- running ------------------------------------------------------------------------------------
 
+ROW_LIMIT_VARIABLE = "SECURITY_TIES_AUDIT_ROW_LIMIT"
+DEFAULT_ROW_LIMIT = 200_000  # rows read per mart; the real marts hold at most ~15,000, so they are read whole
+SAMPLE_SEED = 42
+ROW_COUNT_RULES = (gxe.ExpectTableRowCountToEqual, gxe.ExpectTableRowCountToBeBetween)
+Progress = Callable[[int, int, str], None]  # (suites done, suites in all, table just validated)
+
+
+def row_limit_from_environment() -> int | None:
+    """The audit's bound on rows read per mart: SECURITY_TIES_AUDIT_ROW_LIMIT (0 = no bound)."""
+    value = int(os.environ.get(ROW_LIMIT_VARIABLE, str(DEFAULT_ROW_LIMIT)))
+    return value or None
+
+
+@dataclass(frozen=True)
+class Batches:
+    """What the audit read from one DuckDB file: every table of the marts schema, the frames to validate,
+    the marts read as a sample (table -> its full row count) and a name for the run."""
+
+    present: list[str]
+    frames: dict[str, pd.DataFrame]
+    sampled: dict[str, int]
+    run_name: str
+
+
 @contextmanager
 def _exclusive(gx_dir: Path) -> Iterator[None]:
-    """One run at a time per GX project: runs share the batch folder, the stores and the Data Docs."""
+    """One run at a time per GX project: runs share the stores and the Data Docs."""
     lock = gx_dir / LOCK
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("w") as handle:
@@ -739,34 +773,50 @@ def _exclusive(gx_dir: Path) -> Iterator[None]:
 
 
 def _reset(gx_dir: Path) -> None:
-    """Remove what the previous run generated: definitions, batches, results and Data Docs."""
+    """Remove what the previous run generated: definitions, batches of older versions, results and Data Docs."""
     for path in [*(gx_dir / name for name in GENERATED), gx_dir / BATCHES, gx_dir / RESULTS, gx_dir / DOCS]:
         shutil.rmtree(path, ignore_errors=True)
     # GX's empty template for config variables: GX re-reads it on every store access (seconds per run)
     (gx_dir / "uncommitted" / "config_variables.yml").unlink(missing_ok=True)
 
 
-def write_batches(database: Path, folder: Path, tables: Sequence[str]) -> tuple[list[str], str]:
-    """Read the marts from the DuckDB file (read-only) and write each, with its derived columns, as Parquet.
-    Returns every table of the marts schema (with a suite or not) and a name for the run: the file's build
-    id (from meta.build_info, or the build folder a candidate sits in)."""
-    folder.mkdir(parents=True, exist_ok=True)
+def read_marts(database: Path, tables: Sequence[str], row_limit: int | None = None) -> Batches:
+    """Read the marts from the DuckDB file (read-only) as DataFrames with their derived check columns. A mart
+    holding more than `row_limit` rows is read as a repeatable reservoir sample of that many rows (its row count
+    is then checked in DuckDB, see `_row_count_problems`); the real marts are far below the default limit."""
+    frames: dict[str, pd.DataFrame] = {}
+    sampled: dict[str, int] = {}
     with duckdb.connect(str(database), read_only=True) as connection:
         present = [name for (name,) in connection.execute(
             "select table_name from information_schema.tables where table_schema = ? order by table_name", [SCHEMA]
         ).fetchall()]
         for table in sorted(set(tables) & set(present)):
-            frame = with_derived_columns(table, connection.sql(f'select * from {SCHEMA}."{table}"').df())
-            frame.to_parquet(folder / f"{table}.parquet", index=False)
+            relation = f'{SCHEMA}."{table}"'
+            query = f"select * from {relation}"
+            if row_limit is not None:
+                (rows,) = connection.execute(f"select count(*) from {relation}").fetchone() or (0,)
+                if rows > row_limit:
+                    sampled[table] = int(rows)
+                    query += f" using sample reservoir({int(row_limit)} rows) repeatable ({SAMPLE_SEED})"
+            frames[table] = with_derived_columns(table, connection.sql(query).df())
         try:
             row = connection.execute("select build_id from meta.build_info").fetchone()
         except duckdb.Error:
             row = None
-    return present, str(row[0]) if row else database.parent.name
+    return Batches(present, frames, sampled, str(row[0]) if row else database.parent.name)
 
 
-def _context(gx_dir: Path) -> FileDataContext:
-    """The file-backed GX project, with usage statistics, progress bars and GX's how-to buttons off."""
+def _row_count_problems(table: str, rows: int) -> list[str]:
+    """The row-count rule of a sampled mart, checked on its full count (the sample has `row_limit` rows)."""
+    low, high = ROW_COUNTS.get(table, (0, None))
+    if rows < low or (high is not None and rows > high):
+        return [f"row count {rows} outside {low}..{high if high is not None else 'any'} (checked in DuckDB; "
+                f"the mart was audited on a sample)"]
+    return []
+
+
+def _file_context(gx_dir: Path) -> FileDataContext:
+    """The file-backed GX project (for Data Docs), with usage statistics, progress bars and how-to buttons off."""
     context = gx.get_context(mode="file", context_root_dir=str(gx_dir))
     assert isinstance(context, FileDataContext)
     variables = context.variables
@@ -782,57 +832,96 @@ def _context(gx_dir: Path) -> FileDataContext:
     return context
 
 
+def _memory_context() -> AbstractDataContext:
+    """An in-memory GX context for the build's audit: nothing is written to disk, so no store round trips."""
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(), analytics_enabled=False,
+                               progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False))
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
 @contextmanager
-def _batch_source(context: FileDataContext, folder: Path) -> Iterator[PandasFilesystemDatasource]:
-    """The data source over the batch folder, for this run only. GX saves every data source into
-    great_expectations.yml, and this one names this machine's batch folder, so the file is put back as it
-    was once the run is over: the committed config stays machine-independent."""
-    config = Path(str(context.root_directory)) / "great_expectations.yml"
-    saved = config.read_bytes()
+def _frame_source(context: AbstractDataContext) -> Iterator[PandasDatasource]:
+    """The data source that hands each mart's DataFrame to its validation. GX saves every data source into a
+    file project's great_expectations.yml, so the file is put back as it was once the run is over."""
+    root = getattr(context, "root_directory", None)
+    config = Path(str(root)) / "great_expectations.yml" if root else None
+    saved = config.read_bytes() if config and config.is_file() else None
     try:
-        yield context.data_sources.add_or_update_pandas_filesystem(name=SOURCE, base_directory=folder)
+        yield context.data_sources.add_or_update_pandas(name=SOURCE)
     finally:
-        config.write_bytes(saved)
+        if config and saved is not None:
+            config.write_bytes(saved)
 
 
-def _checkpoint(context: FileDataContext, source: PandasFilesystemDatasource, contracts: Mapping[str, Contract],
-                suites: Suites) -> gx.Checkpoint:
-    definitions = []
-    for table, expectations in suites.items():
-        batch = source.add_parquet_asset(name=table).add_batch_definition_path(name=table, path=f"{table}.parquet")
-        suite = context.suites.add(gx.ExpectationSuite(
-            name=table, expectations=expectations,
-            notes=f"{contracts[table].description}\n\nGenerated by src/security_ties/quality.py from the dbt contract "
-                  f"({CONTRACTS}/*.yml) and the rules written there; edit those, not this suite."))
-        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite)))
-    # Data Docs are built once after the run: UpdateDataDocsAction would rebuild the site for every mart.
-    return context.checkpoints.add(gx.Checkpoint(name=CHECKPOINT, validation_definitions=definitions,
-                                                 result_format="SUMMARY"))
+def _validate(context: AbstractDataContext, contracts: Mapping[str, Contract], suites: Suites, batches: Batches,
+              result_format: str, run_name: str, progress: Progress | None = None,
+              ) -> dict[str, ExpectationSuiteValidationResult]:
+    """Validate each mart's frame against its suite, one validation definition per mart (results go to the
+    context's store, from which Data Docs are built). `progress` hears after each suite."""
+    outcomes: dict[str, ExpectationSuiteValidationResult] = {}
+    run_id = RunIdentifier(run_name=run_name)
+    with _frame_source(context) as source:
+        for done, (table, expectations) in enumerate(sorted(suites.items()), start=1):
+            if table in batches.sampled:
+                expectations = [e for e in expectations if not isinstance(e, ROW_COUNT_RULES)]
+            batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(name=table)
+            suite = context.suites.add(gx.ExpectationSuite(
+                name=table, expectations=[copy.copy(e) for e in expectations],  # an expectation joins one suite only
+                notes=f"{contracts[table].description}\n\nGenerated by src/security_ties/quality.py from the dbt "
+                      f"contract ({CONTRACTS}/*.yml) and the rules written there; edit those, not this suite."))
+            definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
+            outcomes[table] = definition.run(batch_parameters={"dataframe": batches.frames[table]},
+                                             result_format=result_format, run_id=run_id)
+            if progress:
+                progress(done, len(suites), table)
+    return outcomes
 
 
-def run_checkpoint(project: Project, database: Path, *, gx_dir: Path | None = None) -> list[TableResult]:
-    """Validate every mart of the DuckDB file (opened read-only) with the `marts` checkpoint and build the
-    Data Docs. `gx_dir` defaults to the project's gx/ (tests pass a scratch one). One result per mart, sorted
-    by table; a mart without a suite or a suite without a table comes back as a failure."""
+def run_checkpoint(project: Project, database: Path, *, gx_dir: Path | None = None, tables: Sequence[str] | None = None,
+                   docs: bool = True, progress: Progress | None = None,
+                   row_limit: int | None = DEFAULT_ROW_LIMIT) -> list[TableResult]:
+    """Validate the marts of the DuckDB file (opened read-only), one suite per mart, and build the Data Docs.
+    `gx_dir` defaults to the project's gx/ (tests pass a scratch one). One result per mart, sorted by table; a
+    mart without a suite or a suite without a table comes back as a failure.
+
+    `tables` limits the run to some marts (`build --changed` audits only the marts it rebuilt). With
+    `docs=False` (the build's audit) the run happens in an in-memory GX context with result format
+    BOOLEAN_ONLY, and only failing marts are validated again with SUMMARY for the evidence in the message:
+    the same expectations at about half the cost, with nothing written to gx/."""
     if not database.is_file():
         raise FileNotFoundError(f"warehouse file {database} not found: run `security-ties build` first")
-    gx_dir = (gx_dir or project.root / GX_FOLDER).resolve()
     contracts = load_contracts(project.root)
-    with _exclusive(gx_dir):
-        _reset(gx_dir)
-        present, run_name = write_batches(database, gx_dir / BATCHES, list(contracts))
-        suites, problems = plan(contracts, present, project.seeds_dir)
-        context = _context(gx_dir)
-        with _batch_source(context, gx_dir / BATCHES) as source:
-            outcome = _checkpoint(context, source, contracts, suites).run(run_id=RunIdentifier(run_name=run_name))
+    wanted = sorted(contracts) if tables is None else sorted(set(tables) & set(contracts))
+    batches = read_marts(database, wanted, row_limit)
+    suites, problems = plan(contracts, batches.present, project.seeds_dir)
+    if tables is not None:  # plan over every mart (its coverage checks need them all), then keep those asked for
+        suites = {t: suite for t, suite in suites.items() if t in wanted}
+        problems = {t: listed for t, listed in problems.items() if t in wanted}
+    for table, rows in batches.sampled.items():
+        problems.setdefault(table, []).extend(_row_count_problems(table, rows))
+    if docs:
+        gx_dir = (gx_dir or project.root / GX_FOLDER).resolve()
+        with _exclusive(gx_dir):
+            _reset(gx_dir)
+            context = _file_context(gx_dir)
+            outcomes = _validate(context, contracts, suites, batches, "SUMMARY", batches.run_name, progress)
             context.build_data_docs()
-        by_table = {result.suite_name: result for result in outcome.run_results.values()}
-        results = []
-        for table in sorted(set(by_table) | set(problems)):
-            checked = by_table[table].results if table in by_table else []
-            failures = [describe(r) for r in checked if not r.success] + problems.get(table, [])
-            results.append(TableResult(table, not failures, sum(bool(r.success) for r in checked), len(failures), failures))
-        _add_plain_index(gx_dir / DOCS_INDEX, run_name, results)
+            results = _results(outcomes, problems)
+            _add_plain_index(gx_dir / DOCS_INDEX, batches.run_name, results)
+        return results
+    outcomes = _validate(_memory_context(), contracts, suites, batches, "BOOLEAN_ONLY", batches.run_name, progress)
+    failing = {t: suites[t] for t, outcome in outcomes.items() if not outcome.success}
+    if failing:  # the evidence (unexpected values, observed counts) for the message
+        outcomes.update(_validate(_memory_context(), contracts, failing, batches, "SUMMARY", batches.run_name))
+    return _results(outcomes, problems)
+
+
+def _results(outcomes: Mapping[str, ExpectationSuiteValidationResult], problems: Problems) -> list[TableResult]:
+    results = []
+    for table in sorted(set(outcomes) | set(problems)):
+        checked = outcomes[table].results if table in outcomes else []
+        failures = [describe(r) for r in checked if not r.success] + problems.get(table, [])
+        results.append(TableResult(table, not failures, sum(bool(r.success) for r in checked), len(failures), failures))
     return results
 
 
@@ -921,12 +1010,15 @@ def summary_table(results: Sequence[TableResult]) -> str:
     return "\n".join(lines)
 
 
-def audit(candidate: Path, project: Project | None = None, *, gx_dir: Path | None = None) -> dict[str, int]:
-    """The build's audit step: run the checkpoint on the candidate file. Returns the expectation counts;
-    raises BuildError naming every failing mart and expectation, so nothing is published."""
+def audit(candidate: Path, project: Project | None = None, *, gx_dir: Path | None = None,
+          tables: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, int]:
+    """The build's audit step: validate the candidate file's marts (all, or `tables`) in memory, without Data
+    Docs (`security-ties validate` builds them). Returns the expectation counts; raises BuildError naming every
+    failing mart and expectation, so nothing is published."""
     from security_ties.build import BuildError
 
-    results = run_checkpoint(project or Project.from_environment(), candidate, gx_dir=gx_dir)
+    results = run_checkpoint(project or Project.from_environment(), candidate, gx_dir=gx_dir, tables=tables,
+                             docs=False, progress=progress, row_limit=row_limit_from_environment())
     counts = {"passed": sum(r.passed for r in results), "failed": sum(r.failed for r in results)}
     failing = [r for r in results if not r.success]
     if failing:

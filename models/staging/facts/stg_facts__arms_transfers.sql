@@ -1,4 +1,3 @@
--- depends_on: {{ ref('arms_transfers') }}
 with source_rows as (
     select * from {{ source('facts', 'arms_transfers') }}
 ),

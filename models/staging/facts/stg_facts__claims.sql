@@ -1,4 +1,3 @@
--- depends_on: {{ ref('claims') }}
 with source_rows as (
     select * from {{ source('facts', 'claims') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('event_actors') }}
 with source_rows as (
     select * from {{ source('facts', 'event_actors') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('excluded_mentions') }}
 with source_rows as (
     select * from {{ source('facts', 'excluded_mentions') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('indicators') }}
 with source_rows as (
     select * from {{ source('facts', 'indicators') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('membership_events') }}
 with source_rows as (
     select * from {{ source('facts', 'membership_events') }}
 ),

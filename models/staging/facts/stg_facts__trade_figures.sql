@@ -1,4 +1,3 @@
--- depends_on: {{ ref('trade_figures') }}
 with source_rows as (
     select * from {{ source('facts', 'trade_figures') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('treaties') }}
 with source_rows as (
     select * from {{ source('facts', 'treaties') }}
 ),

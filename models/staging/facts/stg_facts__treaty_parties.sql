@@ -1,4 +1,3 @@
--- depends_on: {{ ref('treaty_parties') }}
 with source_rows as (
     select * from {{ source('facts', 'treaty_parties') }}
 ),

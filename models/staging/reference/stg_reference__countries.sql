@@ -1,4 +1,3 @@
--- depends_on: {{ ref('countries') }}
 with source_rows as (
     select * from {{ source('reference', 'countries') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('documents') }}
 with source_rows as (
     select * from {{ source('reference', 'documents') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('entity_aliases') }}
 with source_rows as (
     select * from {{ source('reference', 'entity_aliases') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('organizations') }}
 with source_rows as (
     select * from {{ source('reference', 'organizations') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('value_check_exceptions') }}
 with source_rows as (
     select * from {{ source('reference', 'value_check_exceptions') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('weapon_systems') }}
 with source_rows as (
     select * from {{ source('reference', 'weapon_systems') }}
 ),

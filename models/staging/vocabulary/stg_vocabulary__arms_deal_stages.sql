@@ -1,4 +1,3 @@
--- depends_on: {{ ref('arms_deal_stages') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'arms_deal_stages') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('fact_tables') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'fact_tables') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('membership_event_types') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'membership_event_types') }}
 ),

@@ -1,4 +1,3 @@
--- depends_on: {{ ref('qualifiers') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'qualifiers') }}
 ),

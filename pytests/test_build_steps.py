@@ -1,0 +1,91 @@
+"""The build's orchestration in small pieces: the step timer, the completeness check over dbt's two steps,
+the benchmark's breakdown and dbt's node counter."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from security_ties.bench import STEP_ORDER, breakdown
+from security_ties.build import DBT_STEPS, step_results, unrun_nodes
+from security_ties.dbt_session import FULL_STEPS, Counter
+from security_ties.steps import Progress
+
+
+def write_results(target: Path, step: str, results: list[dict[str, object]]) -> None:
+    (target / f"run_results.{step}.json").write_text(json.dumps({"results": results}), encoding="utf-8")
+
+
+def test_progress_prints_each_step_start_and_end_with_its_time_and_keeps_it() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream=stream)
+    with progress.step("pre-flight"):
+        pass
+    with pytest.raises(RuntimeError), progress.step("dbt"):
+        raise RuntimeError("boom")
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "[pre-flight] started" and lines[1].startswith("[pre-flight] done in ")
+    assert lines[2] == "[dbt] started" and lines[3].startswith("[dbt] FAILED after ")
+    assert set(progress.timings) == {"pre-flight", "dbt"}
+
+
+def test_quiet_progress_prints_nothing_but_keeps_the_times() -> None:
+    stream = io.StringIO()
+    progress = Progress(quiet=True, stream=stream)
+    with progress.step("audit"):
+        progress.suite_counter(1, 21, "dim_country")
+    assert stream.getvalue() == "" and "audit" in progress.timings
+
+
+def test_a_node_that_no_dbt_step_ran_is_reported(tmp_path: Path) -> None:
+    manifest = {"nodes": {"seed.p.countries": {}, "model.p.stg": {}, "test.p.orphan": {}, "analysis.p.a": {}},
+                "unit_tests": {"unit_test.p.stg.case": {}}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    write_results(tmp_path, "seeds", [{"unique_id": "seed.p.countries", "status": "success"}])
+    write_results(tmp_path, "models", [{"unique_id": "model.p.stg", "status": "success"},
+                                       {"unique_id": "unit_test.p.stg.case", "status": "pass"}])
+    assert unrun_nodes(tmp_path, step_results(tmp_path)) == ["test.p.orphan"]
+
+
+def test_the_seed_step_runs_before_the_model_step() -> None:
+    assert [name for name, _ in FULL_STEPS] == list(DBT_STEPS) == ["seeds", "models"]
+    seeds, models = (arguments for _, arguments in FULL_STEPS)
+    assert seeds[seeds.index("--select") + 1] == "resource_type:seed"
+    assert models[models.index("--exclude") + 1] == "resource_type:seed"
+
+
+def test_the_breakdown_splits_the_dbt_steps_by_node_time(tmp_path: Path) -> None:
+    write_results(tmp_path, "seeds", [{"unique_id": "seed.p.a", "execution_time": 3.0},
+                                      {"unique_id": "test.p.t1", "execution_time": 1.0}])
+    write_results(tmp_path, "models", [{"unique_id": "model.p.m", "execution_time": 2.0},
+                                       {"unique_id": "test.p.t2", "execution_time": 6.0},
+                                       {"unique_id": "unit_test.p.m.u", "execution_time": 2.0}])
+    timings = {"pre-flight": 1.0, "evidence": 0.5, "dbt": 30.0, "dbt parse": 4.0, "dbt seeds": 8.0,
+               "dbt models": 15.0, "audit": 6.0, "publish": 0.5, "exports": 1.0}
+    steps = breakdown(timings, tmp_path)
+    assert list(steps) == list(STEP_ORDER)
+    assert steps["seeds"] == pytest.approx(6.0) and steps["tests"] == pytest.approx(2.0 + 9.0)
+    assert steps["models"] == pytest.approx(3.0) and steps["unit tests"] == pytest.approx(3.0)
+    assert steps["dbt start-up"] == pytest.approx(30.0 - 4.0 - 8.0 - 15.0)
+
+
+def event(name: str, index: int, total: int, status: str) -> SimpleNamespace:
+    return SimpleNamespace(info=SimpleNamespace(name=name, msg=f"{status.upper()} node {index}"),
+                           data=SimpleNamespace(index=index, total=total, status=status))
+
+
+def test_the_node_counter_prints_n_of_total_and_every_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    counter = Counter("models", quiet=False)
+    counter(event("LogModelResult", 1, 3, "success"))
+    counter(event("LogTestResult", 2, 3, "fail"))
+    counter(event("LogTestResult", 3, 3, "pass"))
+    counter(event("MainReportVersion", 0, 0, ""))  # not a node result
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "  dbt models 1/3"
+    assert printed[1] == "  dbt models 2/3 FAIL node 2"
+    assert printed[-1] == "  dbt models 3/3"
+    assert (counter.done, counter.total, len(counter.failures)) == (3, 3, 1)

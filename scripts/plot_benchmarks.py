@@ -1,0 +1,52 @@
+"""Draw docs/benchmarks.png from the JSON that `security-ties bench-scale --json FILE` writes.
+
+Two panels against rows (log-log): seconds for the dbt build, the same SQL run directly in DuckDB and the
+bounded audit; peak memory of each. Needs matplotlib, which is not a runtime dependency of the project:
+`.venv/bin/pip install matplotlib` first.
+
+    .venv/bin/python scripts/plot_benchmarks.py docs/benchmarks/scale.json docs/benchmarks.png
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: .venv/bin/pip install matplotlib", file=sys.stderr)
+        return 1
+    results = sorted(json.loads(Path(argv[0]).read_text(encoding="utf-8")), key=lambda r: r["rows"])
+    rows = [r["rows"] for r in results]
+    figure, (time_axis, memory_axis) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for key, label, marker in (("dbt", "dbt build (models + data tests)", "o"),
+                               ("direct", "same SQL directly in DuckDB", "s"), ("audit", "GX audit (bounded)", "^")):
+        time_axis.plot(rows, [r[f"{key}_seconds"] for r in results], marker=marker, label=label)
+        memory_axis.plot(rows, [r[f"{key}_peak_mb"] for r in results], marker=marker, label=label)
+    time_axis.set(xscale="log", yscale="log", xlabel="synthetic fact rows", ylabel="seconds (wall)",
+                  title="Time vs rows")
+    memory_axis.set(xscale="log", yscale="log", xlabel="synthetic fact rows", ylabel="peak RSS (MB)",
+                    title="Peak memory vs rows")
+    for axis in (time_axis, memory_axis):
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=8)
+    figure.suptitle("security-ties scale benchmark (2 cores shared with other jobs; DuckDB memory_limit and threads set)",
+                    fontsize=9)
+    figure.tight_layout()
+    figure.savefig(argv[1], dpi=110)
+    print(f"chart written to {argv[1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

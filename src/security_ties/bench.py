@@ -1,0 +1,165 @@
+"""The build benchmark: where the time of a real `security-ties build` goes, and how it compares.
+
+`security-ties bench` runs the real write-audit-publish build (every dbt test, unit test and expectation) as
+a subprocess into a scratch warehouse folder (warehouse/bench/, so the published warehouse is untouched and
+dbt's partial parse stays warm from run to run), and prints each step's seconds and share of the whole:
+pre-flight, evidence, dbt start-up, dbt parse, seeds, models, tests, unit tests, audit, publish, exports.
+The dbt steps are split by node type in proportion to the node times in run_results (the seeds step holds
+the seeds and their tests; the models step the models, their tests and the unit tests).
+
+Machines here are shared, so wall seconds are noisy: every figure is also given as CPU seconds (user +
+system of the build and all its children), and comparisons are ratios against a baseline measured in the
+same run, interleaved (baseline, candidate, baseline, candidate ...), medians of `runs`:
+- `--baseline REF`: the build of another commit (its tree exported with `git archive`, run with this venv);
+- `--threads 1 2 4`: the build with each dbt thread count, against the first one given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from security_ties.project import Project
+
+STEP_ORDER = ("pre-flight", "evidence", "dbt start-up", "dbt parse", "seeds", "models", "tests", "unit tests",
+              "audit", "publish", "exports")
+KIND_NAMES = {"seed": "seeds", "model": "models", "test": "tests", "unit_test": "unit tests"}
+
+
+@dataclass
+class Run:
+    label: str
+    wall: float
+    cpu: float
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def breakdown(timings: dict[str, float], target: Path) -> dict[str, float]:
+    """The build's step timings regrouped into STEP_ORDER, the dbt steps split by node type."""
+    steps = {name: timings.get(name, 0.0) for name in ("pre-flight", "evidence", "audit", "publish", "exports")}
+    steps["dbt parse"] = timings.get("dbt parse", 0.0)
+    inside = steps["dbt parse"]
+    for step in ("seeds", "models"):
+        wall = timings.get(f"dbt {step}", 0.0)
+        inside += wall
+        path = target / f"run_results.{step}.json"
+        node_time: dict[str, float] = {}
+        if path.is_file():
+            for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
+                kind = KIND_NAMES.get(result["unique_id"].split(".", 1)[0])
+                if kind:
+                    node_time[kind] = node_time.get(kind, 0.0) + float(result.get("execution_time") or 0.0)
+        total = sum(node_time.values()) or 1.0
+        for kind, seconds in node_time.items():
+            steps[kind] = steps.get(kind, 0.0) + wall * seconds / total
+    steps["dbt start-up"] = max(0.0, timings.get("dbt", 0.0) - inside)
+    return {name: steps.get(name, 0.0) for name in STEP_ORDER}
+
+
+def run_build(root: Path, warehouse: Path, corpus: Path, label: str, threads: int | None = None,
+              src: Path | None = None) -> Run:
+    """One real build as a subprocess; `src` runs another tree's package (a baseline) with this venv."""
+    timings_file = warehouse / "bench-timings.json"
+    timings_file.unlink(missing_ok=True)
+    env = {**os.environ, "SECURITY_TIES_WAREHOUSE_DIR": str(warehouse), "CORPUS_DIR": str(corpus)}
+    command = [sys.executable, "-m", "security_ties.cli", "build"]
+    if src is None:
+        command += ["--quiet", "--timings-json", str(timings_file)] + (["--threads", str(threads)] if threads else [])
+    else:
+        env["PYTHONPATH"] = str(src)
+    cpu_before, started = _cpu_of_children(), time.perf_counter()
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    wall, cpu = time.perf_counter() - started, _cpu_of_children() - cpu_before
+    if result.returncode != 0:
+        raise RuntimeError(f"the {label} build failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    steps = {}
+    if timings_file.is_file():
+        steps = breakdown(json.loads(timings_file.read_text(encoding="utf-8")), warehouse / "dbt" / "target")
+    return Run(label, wall, cpu, steps)
+
+
+def export_tree(root: Path, ref: str, destination: Path) -> Path:
+    """The files of commit `ref` (git archive) in `destination`, with the corpus path of this checkout."""
+    archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=root, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    return destination
+
+
+def render_breakdown(runs: list[Run]) -> str:
+    """Median seconds and share per step over the runs of one configuration."""
+    medians = {name: statistics.median(r.steps.get(name, 0.0) for r in runs) for name in STEP_ORDER}
+    total = statistics.median(r.wall for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    lines = [f"{'step':<14} {'seconds':>8} {'share':>7}", "-" * 31]
+    lines += [f"{name:<14} {seconds:>8.1f} {100 * seconds / total:>6.1f}%" for name, seconds in medians.items()]
+    lines += ["-" * 31, f"{'total (wall)':<14} {total:>8.1f} {100.0:>6.1f}%", f"{'total (CPU)':<14} {cpu:>8.1f}"]
+    return "\n".join(lines)
+
+
+def render_comparison(baseline: list[Run], candidates: dict[str, list[Run]]) -> str:
+    base_wall = statistics.median(r.wall for r in baseline)
+    base_cpu = statistics.median(r.cpu for r in baseline)
+    lines = [f"{'configuration':<28} {'wall s':>8} {'CPU s':>8} {'wall ratio':>11} {'CPU ratio':>10}", "-" * 69,
+             f"{baseline[0].label + ' (baseline)':<28} {base_wall:>8.1f} {base_cpu:>8.1f} {1.0:>11.2f} {1.0:>10.2f}"]
+    for label, runs in candidates.items():
+        wall, cpu = statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs)
+        lines.append(f"{label:<28} {wall:>8.1f} {cpu:>8.1f} {wall / base_wall:>11.2f} {cpu / base_cpu:>10.2f}")
+    return "\n".join(lines)
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None,
+              threads: list[int] | None = None) -> str:
+    """Run the benchmark and return the report (see the module docstring)."""
+    root = project.root
+    bench_dir = root / "warehouse" / "bench"
+    report = [f"security-ties build benchmark, {runs} run(s) per configuration, medians; {load_average()} at start"]
+    configurations: list[tuple[str, int | None, Path | None]] = []
+    scratch = Path(tempfile.mkdtemp(prefix="security-ties-bench-"))
+    try:
+        if baseline_ref:
+            tree = export_tree(root, baseline_ref, scratch / "baseline")
+            configurations.append((f"commit {baseline_ref}", None, tree))
+        for count in threads or [None]:  # type: ignore[list-item]
+            configurations.append(("this checkout" + (f", {count} threads" if count else ""), count, None))
+        results: dict[str, list[Run]] = {label: [] for label, _, _ in configurations}
+        # one warm-up each (not counted): the first build in a folder parses the project from scratch
+        for label, count, tree in configurations:
+            folder = bench_dir / (label.replace(" ", "_").replace(",", ""))
+            run_build(tree or root, folder, project.corpus_dir, label, count, (tree / "src") if tree else None)
+        for _ in range(runs):
+            for label, count, tree in configurations:
+                folder = bench_dir / (label.replace(" ", "_").replace(",", ""))
+                results[label].append(run_build(tree or root, folder, project.corpus_dir, label, count,
+                                                (tree / "src") if tree else None))
+        ours = [label for label, _, tree in configurations if tree is None]
+        report += ["", f"Breakdown of the build ({ours[0]}):", render_breakdown(results[ours[0]])]
+        if len(configurations) > 1:
+            first, *rest = configurations
+            report += ["", "Comparison (ratios against the baseline measured in this run):",
+                       render_comparison(results[first[0]], {label: results[label] for label, _, _ in rest})]
+        report.append(f"\n{load_average()} at the end")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return "\n".join(report)

@@ -1,0 +1,283 @@
+"""The scale benchmark: the same models on synthetic facts of N rows, dbt vs DuckDB alone, in one run.
+
+For each N: `synth` writes the fact files (Parquet); the reference seeds are loaded once into a DuckDB file,
+which is copied so both contenders start from the same bytes; then
+- **dbt**: `dbt build` of every model and its data tests (unit tests left out: they do not read the data),
+  with the fact sources pointed at the Parquet files (`--vars facts_location`);
+- **direct**: the SQL dbt compiled for exactly those models and tests, run in one DuckDB connection in
+  dependency order (views; contracted tables created with the same NOT NULL and PRIMARY KEY constraints
+  and filled by `insert ... select`; then `select count(*)` of every test's failing rows): the same
+  transforms and the same checks with nothing of dbt around them. It is dbt's compiled SQL, not an
+  independently hand-written script, so the ratio measures what dbt adds (process start, parsing, Jinja,
+  per-node bookkeeping, column comments);
+- the analyst queries on the built marts (as-of, trade by partner and year, provenance search), p50/p95;
+- the Great Expectations audit, bounded: each mart is read whole up to `audit_row_limit` rows, above that as
+  a repeatable reservoir sample (row counts checked in DuckDB).
+Every contender runs as its own process under a small wrapper that reports its peak resident memory
+(`getrusage(RUSAGE_CHILDREN).ru_maxrss`). DuckDB's memory_limit and threads are set explicitly, for dbt
+through a generated profile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from security_ties import synth
+from security_ties.project import PUBLISHED_NAME
+
+QUERIES = {
+    "as_of": "select * from marts.membership_as_of(date '2024-06-01') where country_iso3 = 'ARM'",
+    "trade_by_partner_year": ("select partner_iso3, trade_year, sum(value_usd) as value_usd from marts.fct_trade_flow "
+                              "where reporter_iso3 = 'ARM' group by partner_iso3, trade_year order by trade_year"),
+    "provenance_search": ("select fact_id, doc_id, evidence from marts.fct_fact_provenance "
+                          "where contains(lower(evidence), 'exports 2019') limit 100"),
+}
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def report(self) -> dict[str, Any]:
+        """The JSON line a measured child printed last on stdout."""
+        lines = [line for line in self.stdout.splitlines() if line.startswith("{")]
+        if self.returncode != 0 or not lines:
+            raise RuntimeError(f"a measured step failed (exit {self.returncode}):\n{self.stderr[-3000:]}")
+        return json.loads(lines[-1])
+
+
+@dataclass
+class ScaleResult:
+    rows: int
+    synth_seconds: float
+    dbt_seconds: float
+    dbt_peak_mb: float
+    dbt_tests_failed: int
+    direct_seconds: float
+    direct_peak_mb: float
+    direct_checks_failed: int
+    ratio: float  # dbt / direct
+    audit_seconds: float
+    audit_peak_mb: float
+    audit_sampled: list[str]
+    audit_failed: int
+    query_p50_ms: dict[str, float] = field(default_factory=dict)
+    query_p95_ms: dict[str, float] = field(default_factory=dict)
+    rows_differ: list[str] = field(default_factory=list)  # relations whose row counts differ, dbt vs direct
+    relations: int = 0
+    load_average: float = 0.0  # the machine's 1-minute load when this row count started
+
+
+def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
+    """Run `command` in a wrapper process that reports the peak RSS of its children (the command)."""
+    wrapper = ("import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:]); "
+               "print(json.dumps({'rc': r.returncode, 'kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}), "
+               "file=sys.stderr)")
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", wrapper, *command], cwd=cwd, env=env, capture_output=True,
+                            text=True, check=False)
+    seconds = time.perf_counter() - started
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    return Measured(seconds, report["kb"] / 1024, report["rc"], result.stdout, result.stderr)
+
+
+def write_profile(folder: Path, database: Path, memory_limit: str, duckdb_threads: int, dbt_threads: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "profiles.yml").write_text(json.dumps({"security_ties": {"target": "scale", "outputs": {"scale": {
+        "type": "duckdb", "path": str(database), "threads": dbt_threads,
+        "settings": {"memory_limit": memory_limit, "threads": duckdb_threads}}}}}), encoding="utf-8")
+    return folder
+
+
+def _ordered_models(manifest: dict[str, Any], selected: set[str]) -> list[dict[str, Any]]:
+    nodes = manifest["nodes"]
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(uid: str) -> None:
+        if uid in seen or uid not in selected:
+            return
+        seen.add(uid)
+        for parent in nodes[uid]["depends_on"]["nodes"]:
+            visit(parent)
+        order.append(uid)
+
+    for uid in sorted(selected):
+        visit(uid)
+    return [nodes[uid] for uid in order]
+
+
+def contract_columns(node: dict[str, Any]) -> str:
+    """The column list of a contracted table: each column's type and NOT NULL, then the primary key."""
+    columns = [f'"{name}" {column["data_type"]}' + (" not null" if any(c["type"] == "not_null" for c in column["constraints"]) else "")
+               for name, column in node["columns"].items()]
+    keys = [c["columns"] for c in node.get("constraints", []) if c["type"] == "primary_key"]
+    keys += [[name] for name, column in node["columns"].items() if any(c["type"] == "primary_key" for c in column["constraints"])]
+    return ", ".join(columns + [f"primary key ({', '.join(key)})" for key in keys])
+
+
+def run_direct(manifest_path: Path, run_results: Path, database: Path, memory_limit: str, threads: int) -> dict[str, int]:
+    """Run the compiled SQL of the models and tests dbt ran, in one DuckDB connection; returns counts."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    ran = {r["unique_id"]: r for r in json.loads(run_results.read_text(encoding="utf-8"))["results"]}
+    models = _ordered_models(manifest, {uid for uid in ran if uid.startswith("model.")})
+    tests = [ran[uid] for uid in sorted(ran) if uid.startswith("test.")]
+    failed = 0
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"set memory_limit = '{memory_limit}'")
+        connection.execute(f"set threads = {int(threads)}")
+        for node in models:
+            connection.execute(f'create schema if not exists "{node["schema"]}"')
+            sql = ran[node["unique_id"]]["compiled_code"]
+            if node["config"]["materialized"] == "view":
+                connection.execute(f"create or replace view {node['relation_name']} as {sql}")
+            elif (node["config"].get("contract") or {}).get("enforced"):
+                # the contract is a check too: the same NOT NULL and PRIMARY KEY constraints dbt creates
+                connection.execute(f"create or replace table {node['relation_name']} ({contract_columns(node)})")
+                connection.execute(f"insert into {node['relation_name']} by name ({sql})")
+            else:
+                connection.execute(f"create or replace table {node['relation_name']} as {sql}")
+        for test in tests:
+            (count,) = connection.execute(f"select count(*) from ({test['compiled_code']}) as failing").fetchone() or (0,)
+            failed += int(count > 0)
+    return {"models": len(models), "tests": len(tests), "failed": failed}
+
+
+def _relation_counts(database: Path) -> dict[str, int]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        names = connection.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() where schema_name in ('staging', 'intermediate', 'marts') "
+            "union all select schema_name || '.' || view_name from duckdb_views() "
+            "where schema_name in ('staging', 'intermediate', 'marts') and not internal").fetchall()
+        return {name: int(connection.execute(f"select count(*) from {name}").fetchone()[0]) for (name,) in names}  # type: ignore[index]
+
+
+def query_latencies(database: Path, repeats: int, memory_limit: str, threads: int) -> tuple[dict[str, float], dict[str, float]]:
+    p50: dict[str, float] = {}
+    p95: dict[str, float] = {}
+    with duckdb.connect(str(database), read_only=True,
+                        config={"memory_limit": memory_limit, "threads": str(threads)}) as connection:
+        for name, sql in QUERIES.items():
+            connection.execute(sql).fetchall()  # warm the cache once, as a dashboard would
+            samples = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                connection.execute(sql).fetchall()
+                samples.append((time.perf_counter() - started) * 1000)
+            samples.sort()
+            p50[name] = statistics.median(samples)
+            p95[name] = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    return p50, p95
+
+
+def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit: str = "8GB", duckdb_threads: int = 2,
+              dbt_threads: int = 2, audit_row_limit: int = 200_000, repeats: int = 20) -> ScaleResult:
+    """One row count of the scale benchmark (see the module docstring)."""
+    load = os.getloadavg()[0]
+    folder = work / f"rows_{rows}"
+    shutil.rmtree(folder, ignore_errors=True)
+    data, seeded = folder / "data", folder / "seeded" / PUBLISHED_NAME
+    started = time.perf_counter()
+    synth.generate(root, data, rows, seed=seed, memory_limit=memory_limit, threads=duckdb_threads)
+    synth_seconds = time.perf_counter() - started
+    dbt = str(Path(sys.executable).parent / "dbt")
+    variables = json.dumps({"facts_location": str(data / "{name}.parquet")})
+
+    def dbt_env(target: Path) -> dict[str, str]:
+        return {**os.environ, "DBT_TARGET_PATH": str(target), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+    seeded.parent.mkdir(parents=True)
+    profile = write_profile(folder / "profile_seed", seeded, memory_limit, duckdb_threads, dbt_threads)
+    seeding = subprocess.run([dbt, "seed", "--profiles-dir", str(profile), "--log-level", "warn"], cwd=root,
+                             env=dbt_env(folder / "target_seed"), capture_output=True, text=True, check=False)
+    if seeding.returncode != 0:
+        raise RuntimeError(f"dbt seed failed for the scale benchmark:\n{seeding.stdout[-2000:]}{seeding.stderr[-2000:]}")
+    dbt_db, direct_db = folder / "dbt" / PUBLISHED_NAME, folder / "direct" / PUBLISHED_NAME
+    for copy in (dbt_db, direct_db):
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(seeded, copy)
+
+    profile = write_profile(folder / "profile_dbt", dbt_db, memory_limit, duckdb_threads, dbt_threads)
+    target = folder / "target_dbt"
+    built = measured([dbt, "build", "--select", "resource_type:model", "--exclude", "resource_type:unit_test",
+                      "--profiles-dir", str(profile), "--vars", variables, "--log-level", "warn", "--no-use-colors"],
+                     root, dbt_env(target))
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    dbt_failed = sum(1 for r in results if r["status"] not in ("pass", "success"))
+
+    direct = measured([sys.executable, "-m", "security_ties.scale", "direct", str(target / "manifest.json"),
+                       str(target / "run_results.json"), str(direct_db), memory_limit, str(duckdb_threads)], root)
+    direct_counts = direct.report()
+
+    dbt_rows, direct_rows = _relation_counts(dbt_db), _relation_counts(direct_db)
+    differ = sorted(name for name in set(dbt_rows) | set(direct_rows) if dbt_rows.get(name) != direct_rows.get(name))
+    p50, p95 = query_latencies(dbt_db, repeats, memory_limit, duckdb_threads)
+
+    audit = measured([sys.executable, "-m", "security_ties.scale", "audit", str(root), str(dbt_db), str(audit_row_limit)],
+                     root)
+    audit_report = audit.report()
+    return ScaleResult(rows, synth_seconds, built.seconds, built.peak_mb, dbt_failed, direct.seconds, direct.peak_mb,
+                       direct_counts["failed"], built.seconds / direct.seconds, audit_report["seconds"], audit.peak_mb,
+                       audit_report["sampled"], audit_report["failed"], p50, p95, differ, len(dbt_rows), load)
+
+
+def _audit(root: Path, database: Path, row_limit: int) -> dict[str, Any]:
+    from security_ties import quality
+    from security_ties.project import Project
+
+    project = Project.from_environment(root)
+    started = time.perf_counter()
+    results = quality.run_checkpoint(project, database, docs=False, row_limit=row_limit)
+    seconds = time.perf_counter() - started
+    counts = _relation_counts(database)
+    sampled = sorted(name.split(".", 1)[1] for name, rows in counts.items() if name.startswith("marts.") and rows > row_limit)
+    return {"seconds": seconds, "sampled": sampled,
+            "passed": sum(r.passed for r in results), "failed": sum(r.failed for r in results)}
+
+
+def render(results: list[ScaleResult]) -> str:
+    header = (f"{'rows':>10} {'load':>5} {'dbt s':>8} {'direct s':>9} {'ratio':>6} {'dbt MB':>8} {'direct MB':>9} {'audit s':>8} "
+              f"{'audit MB':>8} {'tests failed':>12} " + " ".join(f"{name + ' p95 ms':>24}" for name in QUERIES))
+    lines = [header, "-" * len(header)]
+    for r in results:
+        lines.append(f"{r.rows:>10,} {r.load_average:>5.1f} {r.dbt_seconds:>8.1f} {r.direct_seconds:>9.1f} {r.ratio:>6.2f} {r.dbt_peak_mb:>8.0f} "
+                     f"{r.direct_peak_mb:>9.0f} {r.audit_seconds:>8.1f} {r.audit_peak_mb:>8.0f} "
+                     f"{r.dbt_tests_failed:>5}/{r.direct_checks_failed:<6} "
+                     + " ".join(f"{r.query_p95_ms[name]:>24.1f}" for name in QUERIES))
+    return "\n".join(lines)
+
+
+def to_json(results: list[ScaleResult]) -> str:
+    return json.dumps([asdict(r) for r in results], indent=2)
+
+
+def main(argv: list[str]) -> int:
+    """Entry points of the measured child processes: `direct MANIFEST RUN_RESULTS DB MEMORY THREADS` and
+    `audit ROOT DB ROW_LIMIT`; each prints one JSON line."""
+    if argv[0] == "direct":
+        print(json.dumps(run_direct(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4], int(argv[5]))))
+    elif argv[0] == "audit":
+        print(json.dumps(_audit(Path(argv[1]), Path(argv[2]), int(argv[3]))))
+    else:
+        print(f"unknown command {argv[0]!r}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
