@@ -25,6 +25,7 @@ written for other tools on request.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from pathlib import Path
 
 import duckdb
 import yaml
+
+from security_ties import vocabulary
 
 FACT_SEEDS = Path("seeds") / "facts"
 REFERENCE_SEEDS = Path("seeds") / "reference"
@@ -42,7 +45,7 @@ FIRST_YEAR, YEARS = 1991, 39  # dates fall in 1991-2029, inside dim_date
 SHARES: Mapping[str, float] = {
     "trade_figures": 0.40, "events": 0.12, "event_actors": 0.24, "membership_events": 0.06,
     "arms_transfers": 0.06, "indicators": 0.05, "treaty_parties": 0.02, "treaty_events": 0.02, "treaties": 0.01,
-    "arms_supplier_shares": 0.01, "excluded_mentions": 0.01,
+    "arms_supplier_shares": 0.01, "excluded_mentions": 0.01, "claims": 0.005, "conflict_resolutions": 0.0005,
 }
 
 
@@ -75,6 +78,13 @@ def load_shapes(root: Path) -> dict[str, SeedShape]:
                 if isinstance(test, dict) and "accepted_values" in test:
                     body = test["accepted_values"] or {}
                     accepted[column["name"]] = tuple(str(v) for v in body.get("arguments", body)["values"])
+                elif isinstance(test, dict) and "relationships" in test:
+                    # a coded column whose codes live in a vocabulary seed (qualifiers, stages, event types ...)
+                    body = test["relationships"] or {}
+                    arguments = body.get("arguments", body)
+                    target = re.fullmatch(r"ref\('(\w+)'\)", str(arguments.get("to", "")).strip())
+                    if target and (root / "seeds" / vocabulary.VOCABULARY_FOLDER / f"{target.group(1)}.csv").is_file():
+                        accepted[column["name"]] = vocabulary.codes(root / "seeds", target.group(1), arguments["field"])
         types = seed.get("config", {}).get("column_types", {})
         missing = [c for c in columns if c not in types]
         if missing:
@@ -201,21 +211,33 @@ def _queries(root: Path, rows: int, seed: int) -> dict[str, str]:
         from base"""}
 
     arms = shapes["arms_transfers"]
-    stages = ["announced", "ordered", "signed", "delivered"]
+    # a deal names a system as the alias seed spells it for its supplier (staging resolves it to one system)
+    with (root / REFERENCE_SEEDS / "weapon_system_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        spellings = [(row["supplier_iso3"], row["name_as_written"], row["weapon_system_id"])
+                     for row in csv.DictReader(handle)]
+    spelling_suppliers, spelling_names = _list([a for a, _, _ in spellings]), _list([b for _, b, _ in spellings])
+    systems = sorted({system for _, _, system in spellings})
+    # a system has one category: draw it per system, not per deal
+    spelling_system_numbers = "[" + ", ".join(str(systems.index(system)) for _, _, system in spellings) + "]"
+    stages = list(arms.accepted["status"])[1:5]  # the vocabulary's stages after "discussed", in their order
     queries["arms_transfers"] = f"""
         with base as (
             select i, i // 3 as deal, i % 3 as stage_no,
-                   {s.skewed('supplier', countries, 'i // 3')} as supplier_iso3,
+                   {spelling_suppliers}[1 + ((i // 3) % {len(spellings)})] as supplier_iso3,
+                   {spelling_names}[1 + ((i // 3) % {len(spellings)})] as system_name,
                    {s.skewed('recipient', countries, '(i // 3) + 7')} as recipient_iso3,
-                   {s.real('category', arms, 'category', 'i // 3')} as category,
+                   {s.real('category', arms, 'category', f"{spelling_system_numbers}[1 + ((i // 3) % {len(spellings)})]")}
+                       as category,
                    {s.real('precision', arms, 'status_date_precision')} as status_date_precision,
                    {doc('doc')} as doc_id
             from range({n['arms_transfers']}) t(i)
         )
         select 'ARM-' || {docnum('doc_id')} || '-' || lpad(i::varchar, 8, '0') as fact_id, doc_id,
                lower(supplier_iso3) || '_' || lower(recipient_iso3) || '_system_' || deal as deal_key,
-               supplier_iso3, recipient_iso3, 'System ' || (deal % 997) as system_name, category,
-               case when {s.u('qty')} < 600000 then 1 + {s.below('qtyv', 200)} end as quantity,
+               supplier_iso3, recipient_iso3, system_name, category,
+               -- one quantity and qualifier per deal, so the texts' bounds never contradict each other
+               case when {s.u('qty', 'deal')} < 600000 then 1 + {s.below('qtyv', 200, 'deal')} end as quantity,
+               null as quantity_upper,
                case when {s.u('val')} < 300000 then round(exp(13 + 8 * {s.u('valv')} / 1000000.0), -3) end as value_usd,
                case when {s.u('cancel', 'deal')} < 50000 and stage_no = 2 then 'cancelled'
                     else ({_list(stages)})[1 + stage_no + (deal % 2)] end as status,
@@ -223,7 +245,10 @@ def _queries(root: Path, rows: int, seed: int) -> dict[str, str]:
                status_date_precision,
                {basis('basis', arms, 'status_date_basis')} as status_date_basis,
                null as date_basis_note,
-               {s.real('qualifier', arms, 'qualifier')} as qualifier,
+               {s.real('qualifier', arms, 'qualifier', 'deal')} as qualifier,
+               case when {s.u('period', 'deal')} < 100000 then {FIRST_YEAR} + (deal % {YEARS - 4}) end as supply_start_year,
+               case when {s.u('period', 'deal')} < 100000 then {FIRST_YEAR} + (deal % {YEARS - 4}) + 2 end
+                   as supply_end_year,
                {quote("'arms deal ' || deal || ' stage ' || stage_no")} as evidence, null as note
         from base"""
 
@@ -240,6 +265,7 @@ def _queries(root: Path, rows: int, seed: int) -> dict[str, str]:
                case when {s.u('open')} < 300000 then null else start_year end as period_start_year,
                start_year + span as period_end_year, pct as share_pct,
                case when qualifier = 'range' then pct + 10 end as share_pct_upper,
+               null as supplier_rank, null as supplier_rank_upper,
                {s.real('measure', shares, 'measure')} as measure, qualifier,
                {quote("'share ' || i")} as evidence, null as note
         from base"""
@@ -371,6 +397,25 @@ def _queries(root: Path, rows: int, seed: int) -> dict[str, str]:
                (1 + {s.below('mention', 10000)})::varchar as mention, {quote("'page ' || i")} as context,
                'page number' as reason
         from (select i, {doc('doc')} as doc_id from range({n['excluded_mentions']}) t(i))"""
+
+    claims = shapes["claims"]
+    # two claims per topic, on two readings: a conflict wherever the two come from different documents
+    queries["claims"] = f"""
+        select 'CLM-' || {docnum('doc_id')} || '-' || lpad(i::varchar, 8, '0') as claim_id, doc_id,
+               {clist}[1 + ((i // 2) % {c})] as subject_code, 'country' as subject_kind,
+               'synthetic_topic_' || (i // 2) as topic, {s.real('attribute', claims, 'claim_attribute', 'i // 2')}
+                   as claim_attribute,
+               'reading_' || (i % 2) as claimed_value, null as about_fact_id,
+               {quote("'claim ' || i")} as evidence, null as note
+        from (select i, {doc('doc')} as doc_id from range({n['claims']}) t(i))"""
+
+    resolutions = shapes["conflict_resolutions"]
+    queries["conflict_resolutions"] = f"""
+        select 'RES-' || lpad((i + 1)::varchar, 6, '0') as resolution_id,
+               {s.real('kind', resolutions, 'conflict_kind')} as conflict_kind,
+               'synthetic compared thing ' || i as compared_thing, 'reading_0' as adopted_reading,
+               'synthetic resolution' as reason
+        from range({n['conflict_resolutions']}) t(i)"""
 
     typed = {}
     for name, query in queries.items():
