@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeResult", "LogSnapshotResult",
+RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeResult", "LogNodeNoOpResult", "LogSnapshotResult",
                  "LogFunctionResult"}
 GOOD_STATUSES = {"pass", "success", "ok", "no-op"}
 PRINT_EVERY_SECONDS = 1.0
