@@ -14,6 +14,7 @@ import duckdb
 import pytest
 import yaml
 
+from security_ties.build import dbt_target_path
 from security_ties.project_checks import (
     coverage_summary,
     description_problems,
@@ -29,7 +30,8 @@ DBT_BOUNCER = Path(sys.executable).parent / "dbt-bouncer"
 
 @pytest.fixture(scope="module")
 def manifest(project, published_warehouse: Path) -> dict:
-    return load_manifest(project.root / "target" / "manifest.json")
+    """The manifest the published warehouse was built from (the build keeps its own dbt target folder)."""
+    return load_manifest(dbt_target_path(project) / "manifest.json")
 
 
 @pytest.fixture(scope="module")
