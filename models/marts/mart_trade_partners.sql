@@ -29,6 +29,7 @@ csto_spells as (
     select
         country_iso3,
         valid_from,
+        first_attested_on,
         valid_to
     from {{ ref('fct_membership_spell') }}
     where
@@ -104,11 +105,11 @@ joined as (
                     from csto_spells
                     where
                         csto_spells.country_iso3 = trade.partner_iso3
-                        and csto_spells.valid_from <= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
-                        and (
-                            csto_spells.valid_to is null
-                            or csto_spells.valid_to >= cast(cast(trade.trade_year as {{ dbt.type_string() }}) || '-12-31' as date)
-                        )
+                        -- in force on the year's last day, attested-only spells included (spell_in_force's start rule)
+                        and {{ spell_in_force(
+                            'csto_spells',
+                            "cast(cast(trade.trade_year as " ~ dbt.type_string() ~ ") || '-12-31' as date)"
+                        ) }}
                 )
         end as partner_in_csto,
         with_previous.previous_year,
