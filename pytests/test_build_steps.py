@@ -1,5 +1,6 @@
-"""The build's orchestration in small pieces: the step timer, the completeness check over dbt's two steps,
-the benchmark's breakdown and dbt's node counter."""
+"""The build's orchestration in small pieces: the step timer, the completeness check over dbt's steps, the
+split of the tests into parallel parts, a `--changed` build's choice of tests, the benchmark's breakdown and
+dbt's node counter."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from security_ties.bench import STEP_ORDER, breakdown
 from security_ties.build import DBT_STEPS, step_results, unrun_nodes
-from security_ties.dbt_session import FULL_STEPS, Counter
+from security_ties.dbt_session import FULL_STEPS, TESTS_ARGUMENTS, TESTS_STEP, Counter, split, chosen_tests
 from security_ties.steps import Progress
 
 
@@ -51,26 +52,62 @@ def test_a_node_that_no_dbt_step_ran_is_reported(tmp_path: Path) -> None:
     assert unrun_nodes(tmp_path, step_results(tmp_path)) == ["test.p.orphan"]
 
 
-def test_the_seed_step_runs_before_the_model_step() -> None:
-    assert [name for name, _ in FULL_STEPS] == list(DBT_STEPS) == ["seeds", "models"]
+def test_the_seeds_load_then_the_models_build_then_every_test_runs() -> None:
+    assert [name for name, _ in FULL_STEPS] + [TESTS_STEP] == list(DBT_STEPS) == ["seeds", "models", "tests"]
     seeds, models = (arguments for _, arguments in FULL_STEPS)
     assert seeds[seeds.index("--select") + 1] == "resource_type:seed"
-    assert models[models.index("--exclude") + 1] == "resource_type:seed"
+    excluded = models[models.index("--exclude") + 1:]
+    assert excluded == ["resource_type:seed", "resource_type:test", "resource_type:unit_test"]
+    assert TESTS_ARGUMENTS[TESTS_ARGUMENTS.index("--select") + 1:] == ["resource_type:test", "resource_type:unit_test"]
+
+
+def test_the_tests_are_split_into_parts_that_cover_each_test_once() -> None:
+    tests = [f"test.p.{kind}_{index}" for kind in ("not_null", "unique", "relationships") for index in range(7)]
+    parts = split(tests, 2)
+    assert sorted(parts[0] + parts[1]) == sorted(tests) and not set(parts[0]) & set(parts[1])
+    assert {len(part) for part in parts} == {10, 11}
+    assert all(any(uid.startswith(f"test.p.{kind}") for uid in part) for part in parts
+               for kind in ("not_null", "unique", "relationships"))
+    assert split(tests[:1], 4) == [tests[:1]]  # never an empty part
+
+
+def manifest_of(tests: dict[str, list[str]], seeds: dict[str, str]) -> SimpleNamespace:
+    nodes = {uid: SimpleNamespace(resource_type="test", depends_on=SimpleNamespace(nodes=parents))
+             for uid, parents in tests.items() if uid.startswith("test.")}
+    nodes |= {uid: SimpleNamespace(resource_type="seed", alias=alias) for uid, alias in seeds.items()}
+    units = {uid: SimpleNamespace(depends_on=SimpleNamespace(nodes=parents))
+             for uid, parents in tests.items() if uid.startswith("unit_test.")}
+    sources = {f"source.p.raw.{alias}": SimpleNamespace(identifier=alias) for alias in seeds.values()}
+    return SimpleNamespace(nodes=nodes, unit_tests=units, sources=sources)
+
+
+def test_a_changed_build_runs_the_tests_of_what_it_rebuilt_and_the_modified_tests() -> None:
+    manifest = manifest_of({"test.p.on_seed": ["seed.p.trade"], "test.p.on_source": ["source.p.raw.trade"],
+                            "test.p.on_model": ["model.p.fct"], "test.p.across": ["model.p.dim", "model.p.fct"],
+                            "test.p.elsewhere": ["model.p.dim"], "test.p.edited": ["model.p.dim"],
+                            "unit_test.p.fct.case": ["model.p.fct"], "unit_test.p.dim.case": ["model.p.dim"]},
+                           {"seed.p.trade": "trade", "seed.p.other": "other"})
+    built = {"seed.p.trade", "model.p.fct"}
+    chosen = chosen_tests(manifest, "changed", built, modified={"seed.p.trade", "test.p.edited"})
+    assert chosen == ["test.p.across", "test.p.edited", "test.p.on_model", "test.p.on_seed", "test.p.on_source",
+                      "unit_test.p.fct.case"]
+    assert len(chosen_tests(manifest, "full", set(), set())) == 8
 
 
 def test_the_breakdown_splits_the_dbt_steps_by_node_time(tmp_path: Path) -> None:
-    write_results(tmp_path, "seeds", [{"unique_id": "seed.p.a", "execution_time": 3.0},
-                                      {"unique_id": "test.p.t1", "execution_time": 1.0}])
-    write_results(tmp_path, "models", [{"unique_id": "model.p.m", "execution_time": 2.0},
-                                       {"unique_id": "test.p.t2", "execution_time": 6.0},
-                                       {"unique_id": "unit_test.p.m.u", "execution_time": 2.0}])
-    timings = {"pre-flight": 1.0, "evidence": 0.5, "dbt": 30.0, "dbt parse": 4.0, "dbt seeds": 8.0,
-               "dbt models": 15.0, "audit": 6.0, "publish": 0.5, "exports": 1.0}
+    write_results(tmp_path, "seeds", [{"unique_id": "seed.p.a", "execution_time": 3.0}])
+    write_results(tmp_path, "models", [{"unique_id": "model.p.m", "execution_time": 2.0}])
+    write_results(tmp_path, "tests", [{"unique_id": "test.p.t1", "execution_time": 1.0},
+                                      {"unique_id": "test.p.t2", "execution_time": 6.0},
+                                      {"unique_id": "unit_test.p.m.u", "execution_time": 3.0}])
+    timings = {"pre-flight": 1.0, "values": 0.2, "evidence": 0.5, "dbt": 30.0, "dbt parse": 4.0, "dbt seeds": 3.0,
+               "dbt models": 5.0, "dbt tests": 15.0, "audit": 6.0, "publish": 0.5, "exports": 1.0}
     steps = breakdown(timings, tmp_path)
     assert list(steps) == list(STEP_ORDER)
-    assert steps["seeds"] == pytest.approx(6.0) and steps["tests"] == pytest.approx(2.0 + 9.0)
-    assert steps["models"] == pytest.approx(3.0) and steps["unit tests"] == pytest.approx(3.0)
-    assert steps["dbt start-up"] == pytest.approx(30.0 - 4.0 - 8.0 - 15.0)
+    assert steps["seeds"] == pytest.approx(3.0) and steps["models"] == pytest.approx(5.0)
+    assert steps["tests"] == pytest.approx(15.0 * 7 / 10) and steps["unit tests"] == pytest.approx(15.0 * 3 / 10)
+    assert steps["dbt start-up"] == pytest.approx(30.0 - 4.0 - 3.0 - 5.0 - 15.0)
+    assert steps["values"] == pytest.approx(0.2) and steps["dbt state"] == 0.0
 
 
 def event(name: str, index: int, total: int, status: str) -> SimpleNamespace:

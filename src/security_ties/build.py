@@ -32,7 +32,9 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -206,7 +208,7 @@ def built_models(results: list[dict[str, object]]) -> list[str]:
                   if str(r["unique_id"]).startswith("model.") and r["status"] == "success")
 
 
-DBT_STEPS = ("seeds", "models")  # the dbt invocations of a build, in order (see dbt_session)
+DBT_STEPS = ("seeds", "models", "tests")  # the dbt steps of a build, in order (see dbt_session)
 
 
 def dbt_target_path(project: Project) -> Path:
@@ -246,12 +248,17 @@ def published_state(project: Project) -> tuple[Path | None, str]:
 
 
 def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = "full", state: Path | None = None,
-            threads: int | None = None, quiet: bool = False) -> subprocess.CompletedProcess[str]:
+            threads: int | None = None, quiet: bool = False,
+            when_models_built: Callable[[Path], None] | None = None) -> subprocess.CompletedProcess[str]:
     """dbt as a subprocess (the in-process runner keeps its DuckDB handle open, dbt-core #11980), running
-    `security_ties.dbt_session`: one parse, then the seeds and their tests, then the models with their tests
-    and unit tests. Progress goes straight to our stdout; stderr is kept for the error message."""
+    `security_ties.dbt_session`: one parse, then the seeds, the models with their unit tests, and the data
+    tests in parallel parts. Once the models are built the session copies the file for the audit and names
+    the copy in `audit_ready.json`; `when_models_built` is then called with it (in this thread) while the
+    tests run. Progress goes straight to our stdout; stderr is kept for the error message."""
     target_path.mkdir(parents=True, exist_ok=True)
-    for stale in [*target_path.glob("run_results*.json"), target_path / "timings.json", target_path / "selection.json"]:
+    ready = target_path / "audit_ready.json"
+    for stale in [*target_path.glob("run_results*.json"), target_path / "timings.json", target_path / "selection.json",
+                  ready]:
         stale.unlink(missing_ok=True)  # never report an older run's failures
     common = ["--no-use-colors", "--log-level", "none"] + (["--threads", str(threads)] if threads else [])
     spec = {"project_dir": str(project.root), "target_path": str(target_path), "quiet": quiet, "mode": mode,
@@ -259,11 +266,28 @@ def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = 
     spec_file = target_path / "session.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path)}
-    return subprocess.run(  # noqa: PLW1509 - preexec_fn only calls prctl
-        [sys.executable, "-m", "security_ties.dbt_session", str(spec_file)],
-        cwd=project.root, env=environment, stdout=None, stderr=subprocess.PIPE, text=True, check=False,
-        **child_process_options(),  # type: ignore[arg-type]
-    )
+    command = [sys.executable, "-m", "security_ties.dbt_session", str(spec_file)]
+    notified = when_models_built is None
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+        process = subprocess.Popen(  # noqa: PLW1509 - preexec_fn only calls prctl
+            command, cwd=project.root, env=environment, stdout=None, stderr=errors, text=True,
+            **child_process_options(),  # type: ignore[arg-type]
+        )
+        try:
+            while True:
+                finished = process.poll() is not None
+                if not notified and ready.is_file():
+                    notified = True
+                    when_models_built(Path(json.loads(ready.read_text(encoding="utf-8"))["database"]))  # type: ignore[misc]
+                if finished:
+                    break
+                time.sleep(0.05)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        errors.seek(0)
+        return subprocess.CompletedProcess(command, process.returncode, None, errors.read())
 
 
 def step_results(target_path: Path) -> list[dict[str, object]]:
@@ -680,6 +704,43 @@ def describe_os_error(error: OSError) -> str:
     return f"{path}: {error.strerror or error} - {advice}"
 
 
+class BackgroundAudit:
+    """The audit, run in a thread of the build while dbt's data tests run in the dbt session's processes: it
+    starts once the models are built, on the copy of the file the session made for it (`run_dbt`'s
+    `when_models_built`). A `--changed` build audits only the marts it rebuilt."""
+
+    def __init__(self, audit: Auditor, progress: Progress, target_path: Path, *, changed: bool) -> None:
+        self.audit, self.progress, self.target_path, self.changed = audit, progress, target_path, changed
+        self.counts: dict[str, int] = {}
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def started(self) -> bool:
+        return self.thread is not None
+
+    def start(self, database: Path) -> None:
+        built = (self.target_path / "run_results.models.json")
+        tables = None
+        if self.changed:
+            tables = built_models(json.loads(built.read_text(encoding="utf-8"))["results"]) if built.is_file() else []
+        self.thread = threading.Thread(target=self._run, args=(database, tables), name="audit", daemon=True)
+        self.thread.start()
+
+    def _run(self, database: Path, tables: list[str] | None) -> None:
+        try:
+            with self.progress.step("audit"):
+                self.counts = self.audit(database, tables=tables, progress=self.progress.suite_counter)
+        except BaseException as error:  # noqa: BLE001 - handed to the build's thread by finish()
+            self.error = error
+
+    def finish(self) -> BaseException | None:
+        """Wait for the audit; its error, if it failed."""
+        if self.thread is not None:
+            self.thread.join()
+        return self.error
+
+
 def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None, *,
           progress: Progress | None = None, changed: bool = False, threads: int | None = None) -> BuildResult:
     """Validate, build, test, audit and publish; any failure raises BuildError and publishes nothing.
@@ -711,14 +772,17 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
                 with progress.step("copy published"):
                     shutil.copyfile(project.published_path, candidate)
         try:
+            background = BackgroundAudit(audit, progress, target_path, changed=state is not None) if audit else None
             with progress.step("dbt"):
                 result = run_dbt(project, candidate, target_path, mode="changed" if state else "full", state=state,
-                                 threads=threads, quiet=progress.quiet)
+                                 threads=threads, quiet=progress.quiet,
+                                 when_models_built=background.start if background else None)
             timings_file = target_path / "timings.json"
             if timings_file.is_file():
                 for name, seconds in json.loads(timings_file.read_text(encoding="utf-8"))["wall"].items():
                     progress.record(name if name.startswith("dbt") else f"dbt {name}", seconds)
             results = step_results(target_path)
+            audit_error = background.finish() if background else None  # wait for it, so no output comes later
             if result.returncode != 0:
                 failures = failed_nodes(results) or [result.stderr[-3000:].strip() or "dbt failed without a message"]
                 listed = "\n".join(f"  - {f}" for f in failures)
@@ -727,15 +791,15 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
                 raise BuildError(f"dbt ran every step but skipped {len(missing)} node(s); nothing was published: "
                                  + ", ".join(missing[:10]))
             counts = dbt_counts(results)
-            rebuilt = built_models(results) if state else None
             if state and not results:
                 progress.say("nothing changed since the published build; nothing was published")
                 return BuildResult(published_build_id(project.published_path) or build_id, project.published_path,
                                    seed_rows, counts, {}, dict(progress.timings), published=False)
-            quality: dict[str, int] = {}
-            if audit:
-                with progress.step("audit"):
-                    quality = audit(candidate, tables=rebuilt, progress=progress.suite_counter)
+            if audit_error is not None:
+                raise audit_error
+            quality: dict[str, int] = background.counts if background else {}
+            if background and not background.started:
+                raise BuildError("dbt finished without building the models the audit reads; nothing was published")
             with progress.step("publish"):
                 record_build_info(candidate, build_id, project, counts, quality)
                 publish(project, candidate, build_id)

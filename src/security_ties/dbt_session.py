@@ -1,28 +1,40 @@
-"""Run several dbt commands in one short-lived process that parses the project once.
+"""Run a build's dbt work in one short-lived process that parses the project once, and run the data tests
+in parallel processes forked from it.
 
-The build needs two dbt invocations: the seeds (and their tests) first, then the models with their tests
-and unit tests, because staging reads seeds only through `source()`, which gives dbt no edge from a seed
-to its staging model. Two `dbt` subprocesses would start Python, import dbt and load the project twice;
-this module parses once (reusing dbt's partial parse from the target folder) and hands the parsed
-manifest to each invocation through `dbtRunner(manifest=...)`.
+The build has three dbt steps: the seeds, then the models, then every data test and unit test.
+Staging reads seeds only through `source()`, which gives dbt no edge from a seed to its staging model, so
+the seeds load first. The seeds' own tests run with the rest: the pre-flight has already checked every seed
+row in Python, and a failing seed test fails the build before anything is published.
 
-It still runs as a subprocess of the build (`python -m security_ties.dbt_session SPEC.json`): dbt's
-in-process runner keeps its DuckDB file handle open after a run (dbt-core #11980), and the build must be
-able to rename the file once dbt is done. The process exits, so the handle goes with it.
+dbt's per-node work is Python under the GIL (rendering a test's Jinja, bookkeeping): one process keeps
+about one core busy however many threads it runs, and the data tests (~950 nodes, most of the build) are
+that work. So after the models are built, the data tests are split into as many parts as there are cores
+(at most four), and each part runs in a child forked from this process on its own copy of the built file
+(DuckDB lets one process write a file; a copy is milliseconds). Forking keeps the parse: every child
+inherits the parsed manifest and only drops the tests of the other parts. A copy for the audit is made
+at the same moment and named in `audit_ready.json`, so the build can run the Great Expectations audit
+beside the tests. This process never opens the database itself, and forks only while it has one thread.
 
-The spec (JSON) names the mode. `full`: every seed with its tests, then every model with its tests and
-unit tests. `changed` (with `state_dir`, the manifest of the published build): only what changed since that
-build and everything downstream of it. For each step the process writes `run_results.<step>.json` into the
-target folder, `selection.json` (the steps and their arguments) and `timings.json` (wall seconds of the
-parse and of each step). Progress goes to stdout unless `quiet`: one line per step start and end, dbt's node counter
-(n/N) at most once a second, and every failing node at once.
+It runs as a subprocess of the build (`python -m security_ties.dbt_session SPEC.json`): dbt's in-process
+runner keeps its DuckDB file handle open after a run (dbt-core #11980), and the build must be able to
+rename the file once dbt is done. Every step runs in a forked child that checkpoints the file and exits.
+
+The spec (JSON) names the mode. `full`: every seed, model, unit test and data test. `changed` (with
+`state_dir`, the manifest of the published build): only what changed since that build and everything
+downstream of it, with the tests that read any of it. For each step the process writes
+`run_results.<step>.json` into the target folder, `selection.json` (the steps and their arguments) and
+`timings.json` (wall and CPU seconds of the parse and of each step). Progress goes to stdout unless
+`quiet`: one line per step start and end, dbt's node counter (n/N) at most once a second, and every
+failing node at once.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -34,6 +46,7 @@ RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeRes
                  "LogFunctionResult"}
 GOOD_STATUSES = {"pass", "success", "ok", "no-op"}
 PRINT_EVERY_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -73,91 +86,261 @@ class Counter:
             self.last_print = now
 
 
+TESTS_STEP = "tests"
+MAX_TEST_PARTS = 4
 FULL_STEPS = (
-    # cautious: the seeds and the tests whose every parent is a seed ...
-    ("seeds", ["build", "--select", "resource_type:seed", "--indirect-selection", "cautious"]),
-    # ... then everything else: models, unit tests, tests that also read a model, tests that read nothing
-    ("models", ["build", "--exclude", "resource_type:seed", "--indirect-selection", "cautious"]),
+    ("seeds", ["build", "--select", "resource_type:seed", "--exclude", "resource_type:test"]),
+    # the models (and the exposures); their data tests and unit tests run in the tests step
+    ("models", ["build", "--exclude", "resource_type:seed", "resource_type:test", "resource_type:unit_test"]),
 )
+TESTS_ARGUMENTS = ["test", "--select", "resource_type:test", "resource_type:unit_test"]
 
 
-def changed_steps(runner: Any, manifest: Any, state_dir: str, common: list[str]) -> list[tuple[str, list[str]]]:
-    """The steps of a `changed` build: the modified seeds with every test that reads them, then the modified
-    models, the staging models over each modified seed's source table (staging reads `source()`, so dbt sees
-    no edge from the seed) and everything downstream of both, with their tests."""
+def changed_steps(runner: Any, manifest: Any, state_dir: str, common: list[str]) -> tuple[list[tuple[str, list[str]]], set[str]]:
+    """The seeds and models steps of a `changed` build and the unique ids found modified: the modified seeds,
+    then the modified models, the staging models over each modified seed's source table (staging reads
+    `source()`, so dbt sees no edge from the seed) and everything downstream of both."""
     listed = runner.invoke(["ls", "--select", "state:modified", "--state", state_dir, "--output", "json",
                             "--output-keys", "unique_id", *common])
     if not listed.success:
         raise RuntimeError(f"dbt could not compare the project with the published build's state: {listed.exception}")
-    modified = [json.loads(line)["unique_id"] for line in listed.result or []]
-    seeds = [manifest.nodes[uid] for uid in modified if uid.startswith("seed.")]
+    modified = {json.loads(line)["unique_id"] for line in listed.result or []}
+    seeds = [manifest.nodes[uid] for uid in sorted(modified) if uid.startswith("seed.")]
     relations = {(seed.schema, seed.alias) for seed in seeds}
     over_seeds = [f"source:{source.source_name}.{source.name}+" for source in manifest.sources.values()
                   if (source.schema, source.identifier) in relations]
     steps: list[tuple[str, list[str]]] = []
     if seeds:
-        steps.append(("seeds", ["build", "--select", *[seed.name for seed in seeds], "--indirect-selection", "eager"]))
-    # eager: the tests of what is rebuilt, including relationships to relations left as they are; a test that
-    # reads both a seed and a model is left out by the exclusion (the project has none; a full build runs it)
-    if len(modified) > len(seeds) or over_seeds:
+        steps.append(("seeds", ["build", "--select", *[seed.name for seed in seeds], "--exclude", "resource_type:test"]))
+    if any(not uid.startswith(("seed.", "test.", "unit_test.")) for uid in modified) or over_seeds:
         steps.append(("models", ["build", "--select", "state:modified+", *over_seeds, "--exclude", "resource_type:seed",
-                                 "--state", state_dir, "--indirect-selection", "eager"]))
-    return steps
+                                 "resource_type:test", "resource_type:unit_test", "--state", state_dir]))
+    return steps, modified
+
+
+def all_tests(manifest: Any) -> dict[str, Any]:
+    """Every data test and unit test of the manifest, by unique id."""
+    return {**{uid: node for uid, node in manifest.nodes.items() if node.resource_type == "test"},
+            **manifest.unit_tests}
+
+
+def chosen_tests(manifest: Any, mode: str, built: set[str], modified: set[str]) -> list[str]:
+    """The data tests and unit tests of the tests step: all of them in a full build; in a `changed` build,
+    those that read or test anything rebuilt (a seed, a model, or a source over a reloaded seed) and those
+    that were modified."""
+    tests = all_tests(manifest)
+    if mode != "changed":
+        return sorted(tests)
+    reloaded = {node.alias for uid, node in manifest.nodes.items() if uid in built and uid.startswith("seed.")}
+    touched = built | {uid for uid, source in manifest.sources.items() if source.identifier in reloaded}
+    return sorted(uid for uid, test in tests.items() if uid in modified or touched & set(test.depends_on.nodes))
+
+
+def split(tests: list[str], parts: int) -> list[list[str]]:
+    """Round robin over the sorted ids, so every part gets a share of each kind of test and of each model."""
+    return [part for part in (tests[index::parts] for index in range(parts)) if part]
+
+
+@dataclass
+class Child:
+    pid: int
+    step: str
+    results: Path
+
+
+@dataclass
+class Session:
+    manifest: Any
+    target: Path
+    common: list[str]
+    quiet: bool
+    timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def start(self, step: str, arguments: list[str], *, database: Path | None = None,
+              keep_tests: set[str] | None = None, label: str = "") -> Child:
+        """Fork a child that runs one dbt invocation (on `database` instead of the profile's file, and with
+        only `keep_tests` of the data tests) and writes its run results."""
+        if threading.active_count() != 1:
+            raise RuntimeError("the dbt session must fork with one thread; "
+                               f"found {[thread.name for thread in threading.enumerate()]}")
+        results = self.target / f"run_results.{step}{label}.json"
+        results.unlink(missing_ok=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            code = 1
+            try:
+                die_with_parent()
+                code = self._run_child(step, arguments, results, database, keep_tests, label)
+            except BaseException as error:  # noqa: BLE001 - a forked child must always reach os._exit
+                print(f"dbt {step}{label} stopped: {error}", file=sys.stderr)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        return Child(pid, step, results)
+
+    def _run_child(self, step: str, arguments: list[str], results: Path, database: Path | None,
+                   keep_tests: set[str] | None, label: str) -> int:
+        from dbt.cli.main import dbtRunner
+
+        if database is not None:
+            os.environ["SECURITY_TIES_DB"] = str(database)  # the profile reads it on every invocation
+        if keep_tests is not None:
+            for uid in set(all_tests(self.manifest)) - keep_tests:  # tests are leaves: nothing refers to them
+                self.manifest.nodes.pop(uid, None)
+                self.manifest.unit_tests.pop(uid, None)
+        counter = Counter(f"{step}{label}", self.quiet)
+        outcome = dbtRunner(manifest=self.manifest, callbacks=[counter]).invoke(
+            [*arguments, *self.common, "--no-write-json"])
+        if outcome.result is not None and hasattr(outcome.result, "write"):
+            outcome.result.write(str(results))
+        checkpoint()
+        if outcome.exception is not None:
+            print(f"dbt {step}{label} stopped: {outcome.exception}", file=sys.stderr)
+        return 0 if outcome.success else 1
+
+    def wait(self, children: list[Child], step: str, started: float) -> bool:
+        """Wait for the children of one step; record its wall and CPU seconds; say how it went."""
+        succeeded, cpu = True, 0.0
+        for child in children:
+            _, status, usage = os.wait4(child.pid, 0)
+            cpu += usage.ru_utime + usage.ru_stime
+            succeeded = succeeded and os.waitstatus_to_exitcode(status) == 0
+        self.timings[step] = time.perf_counter() - started
+        self.cpu[step] = cpu
+        results = [result for child in children if child.results.is_file()
+                   for result in json.loads(child.results.read_text(encoding="utf-8")).get("results", [])]
+        merged = self.target / f"run_results.{step}.json"
+        merged.write_text(json.dumps({"results": results, "elapsed_time": self.timings[step]}), encoding="utf-8")
+        if not self.quiet:
+            state = "done" if succeeded else "FAILED"
+            print(f"  dbt {step} {state}: {len(results)} nodes in {self.timings[step]:.1f} s", flush=True)
+        return succeeded
+
+    def write_manifest(self) -> int:
+        """Fork a child that writes manifest.json (the build checks it and keeps it as the state of the next
+        `--changed` build) while the seeds load: serialising it is half a second of CPU."""
+        if threading.active_count() != 1:
+            raise RuntimeError("the dbt session must fork with one thread")
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                die_with_parent()
+                from dbt.parser.manifest import write_manifest
+
+                write_manifest(self.manifest, str(self.target))
+                code = 0
+            except BaseException as error:  # noqa: BLE001 - a forked child must always reach os._exit
+                print(f"dbt could not write its manifest: {error}", file=sys.stderr)
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        return pid
+
+    def finish(self, writer: int) -> bool:
+        """Wait for the manifest writer, write the timings; whether the manifest was written."""
+        _, status, _ = os.wait4(writer, 0)
+        (self.target / "timings.json").write_text(json.dumps({"wall": self.timings, "cpu": self.cpu}), encoding="utf-8")
+        return os.waitstatus_to_exitcode(status) == 0
+
+    def step(self, step: str, arguments: list[str]) -> bool:
+        started = time.perf_counter()
+        return self.wait([self.start(step, arguments)], step, started)
+
+    def tests(self, tests: list[str], database: Path, parts: int) -> bool:
+        """The data tests in `parts` forked children, the first on the built file, the others on copies."""
+        started = time.perf_counter()
+        children = []
+        for index, part in enumerate(split(tests, parts)):
+            copy = database if index == 0 else copy_database(database, f"tests_{index}")
+            label = f" (part {index + 1} of {parts})" if parts > 1 else ""
+            children.append(self.start(TESTS_STEP, TESTS_ARGUMENTS, database=copy, keep_tests=set(part),
+                                       label=label))
+        return self.wait(children, TESTS_STEP, started)
+
+
+def die_with_parent() -> None:
+    """A forked child gets SIGKILL when this process dies (and so when the build does)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def checkpoint() -> None:
+    """Write everything to the database file, so that it can be copied: dbt keeps its DuckDB connection open."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV  # noqa: SLF001 - dbt-duckdb has no public handle to it
+    connection = getattr(environment, "conn", None)
+    if connection is not None:
+        connection.execute("checkpoint")
+
+
+def copy_database(database: Path, folder: str) -> Path:
+    """A copy under the same file name (DuckDB names the catalog after the file, and the manifest knows it)."""
+    copy = database.parent / folder / database.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(database, copy)
+    return copy
+
+
+def part_count() -> int:
+    return max(1, min(MAX_TEST_PARTS, os.cpu_count() or 1))
 
 
 def run(spec: dict[str, Any]) -> int:
     from dbt.cli.main import dbtRunner
 
     target = Path(spec["target_path"])
+    database = Path(os.environ["SECURITY_TIES_DB"])
+    mode = str(spec.get("mode") or "full")
     quiet = bool(spec.get("quiet"))
     common = list(spec.get("common_args", []))
-    timings: dict[str, float] = {}
+    session = Session(None, target, common, quiet, cpu={"dbt import": time.process_time()})
 
-    cpu: dict[str, float] = {"dbt import": time.process_time()}  # CPU seconds: stable under load, unlike wall
     started, cpu_started = time.perf_counter(), time.process_time()
-    parsed = dbtRunner().invoke(["parse", *common])
-    timings["dbt parse"] = time.perf_counter() - started
-    cpu["dbt parse"] = time.process_time() - cpu_started
+    parsed = dbtRunner().invoke(["parse", *common, "--no-write-json"])  # manifest.json: written by a child
+    session.timings["dbt parse"] = time.perf_counter() - started
+    session.cpu["dbt parse"] = time.process_time() - cpu_started
     if not parsed.success or parsed.result is None:
         print(f"dbt could not parse the project: {parsed.exception}", file=sys.stderr)
         return 2
-    manifest = parsed.result
+    session.manifest = manifest = parsed.result
     if not quiet:
-        print(f"  dbt parse done in {timings['dbt parse']:.1f} s", flush=True)
+        print(f"  dbt parse done in {session.timings['dbt parse']:.1f} s", flush=True)
+    writer = session.write_manifest()
 
-    if spec.get("mode") == "changed":
-        steps = changed_steps(dbtRunner(manifest=manifest), manifest, spec["state_dir"], common)
+    modified: set[str] = set()
+    if mode == "changed":
+        started = time.perf_counter()
+        steps, modified = changed_steps(dbtRunner(manifest=manifest), manifest, spec["state_dir"], common)
+        session.timings["dbt state"] = time.perf_counter() - started
+        if not quiet:
+            print("  changed since the published build: " + ("; ".join(" ".join(a[2:]) for _, a in steps) or "nothing"),
+                  flush=True)
     else:
         steps = [(name, list(arguments)) for name, arguments in FULL_STEPS]
-    (target / "selection.json").write_text(json.dumps(dict(steps)), encoding="utf-8")
-    if not quiet and spec.get("mode") == "changed":
-        print("  changed since the published build: " + ("; ".join(" ".join(a[2:]) for _, a in steps) or "nothing"),
-              flush=True)
 
-    failed = False
+    built: set[str] = set()
     for name, arguments in steps:
-        step = {"name": name, "args": arguments}
-        counter = Counter(step["name"], quiet)
-        runner = dbtRunner(manifest=manifest, callbacks=[counter])
-        (target / "run_results.json").unlink(missing_ok=True)
-        started, cpu_started = time.perf_counter(), time.process_time()
-        outcome = runner.invoke([*step["args"], *common])
-        timings[step["name"]] = time.perf_counter() - started
-        cpu[step["name"]] = time.process_time() - cpu_started
-        results = target / "run_results.json"
-        if results.is_file():
-            shutil.copyfile(results, target / f"run_results.{step['name']}.json")
-        if not quiet:
-            state = "done" if outcome.success else "FAILED"
-            print(f"  dbt {step['name']} {state}: {counter.done}/{counter.total} nodes in {timings[step['name']]:.1f} s",
-                  flush=True)
-        if outcome.exception is not None:
-            print(f"dbt {step['name']} stopped: {outcome.exception}", file=sys.stderr)
-        if not outcome.success:
-            failed = True
-            break  # the models are not built on seeds that failed their tests
-    (target / "timings.json").write_text(json.dumps({"wall": timings, "cpu": cpu}), encoding="utf-8")
-    return 1 if failed else 0
+        if not session.step(name, arguments):
+            session.finish(writer)
+            return 1  # the tests do not run on models that were not built
+        built |= {str(result["unique_id"]) for result in
+                  json.loads((target / f"run_results.{name}.json").read_text(encoding="utf-8"))["results"]
+                  if result.get("status") == "success"}
+    tests = chosen_tests(manifest, mode, built, modified)
+    (target / "selection.json").write_text(json.dumps({**dict(steps), TESTS_STEP: len(tests)}), encoding="utf-8")
+    if steps or tests:
+        audit_copy = copy_database(database, "audit")
+        ready = target / "audit_ready.json.partial"
+        ready.write_text(json.dumps({"database": str(audit_copy)}), encoding="utf-8")
+        ready.replace(target / "audit_ready.json")  # the build polls for it: never let it read half a file
+    succeeded = session.tests(tests, database, part_count()) if tests else True
+    return 0 if session.finish(writer) and succeeded else 1
 
 
 def main(argv: list[str] | None = None) -> int:
