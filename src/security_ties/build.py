@@ -265,7 +265,11 @@ def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = 
             "state_dir": str(state) if state else None, "common_args": common}
     spec_file = target_path / "session.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path)}
+    environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path),
+                   # the session's forked children leave dbt's multiprocessing locks to multiprocessing's
+                   # resource tracker, which removes them and would print a warning about it into the stderr
+                   # that a failed build shows
+                   "PYTHONWARNINGS": "ignore:resource_tracker:UserWarning"}
     command = [sys.executable, "-m", "security_ties.dbt_session", str(spec_file)]
     notified = when_models_built is None
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
