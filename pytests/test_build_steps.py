@@ -13,7 +13,9 @@ import pytest
 
 from security_ties.bench import STEP_ORDER, breakdown
 from security_ties.build import DBT_STEPS, step_results, unrun_nodes
-from security_ties.dbt_session import FULL_STEPS, TESTS_ARGUMENTS, TESTS_STEP, Counter, split, chosen_tests
+from security_ties.dbt_session import (
+    FULL_STEPS, TESTS_ARGUMENTS, TESTS_STEP, Counter, chosen_tests, part_count, split,
+)
 from security_ties.steps import Progress
 
 
@@ -126,3 +128,16 @@ def test_the_node_counter_prints_n_of_total_and_every_failure(capsys: pytest.Cap
     assert printed[1] == "  dbt models 2/3 FAIL node 2"
     assert printed[-1] == "  dbt models 3/3"
     assert (counter.done, counter.total, len(counter.failures)) == (3, 3, 1)
+
+
+def test_the_tests_run_in_one_part_per_core_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECURITY_TIES_TEST_PARTS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert part_count() == 2
+    monkeypatch.setattr("os.cpu_count", lambda: 64)
+    assert part_count() == 4
+    monkeypatch.setenv("SECURITY_TIES_TEST_PARTS", "1")
+    assert part_count() == 1
+    monkeypatch.setenv("SECURITY_TIES_TEST_PARTS", "two")
+    with pytest.raises(ValueError, match="SECURITY_TIES_TEST_PARTS must be a whole number"):
+        part_count()
