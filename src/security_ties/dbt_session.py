@@ -40,6 +40,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeResult", "LogNodeNoOpResult", "LogSnapshotResult",
@@ -158,28 +159,14 @@ class Session:
     cpu: dict[str, float] = field(default_factory=dict)
 
     def start(self, step: str, arguments: list[str], *, database: Path | None = None,
-              keep_tests: set[str] | None = None, label: str = "") -> Child:
+              keep_tests: set[str] | None = None, part: int = 0, parts: int = 1) -> Child:
         """Fork a child that runs one dbt invocation (on `database` instead of the profile's file, and with
-        only `keep_tests` of the data tests) and writes its run results."""
-        if threading.active_count() != 1:
-            raise RuntimeError("the dbt session must fork with one thread; "
-                               f"found {[thread.name for thread in threading.enumerate()]}")
-        results = self.target / f"run_results.{step}{label}.json"
+        only `keep_tests` of the tests) and writes its run results."""
+        label = f" (part {part + 1} of {parts})" if parts > 1 else ""
+        results = self.target / (f"run_results.{step}.{part + 1}.json" if parts > 1 else f"run_results.{step}.json")
         results.unlink(missing_ok=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            code = 1
-            try:
-                die_with_parent()
-                code = self._run_child(step, arguments, results, database, keep_tests, label)
-            except BaseException as error:  # noqa: BLE001 - a forked child must always reach os._exit
-                print(f"dbt {step}{label} stopped: {error}", file=sys.stderr)
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+        pid = fork(f"dbt {step}{label}",
+                   lambda: self._run_child(step, arguments, results, database, keep_tests, label))
         return Child(pid, step, results)
 
     def _run_child(self, step: str, arguments: list[str], results: Path, database: Path | None,
@@ -223,23 +210,13 @@ class Session:
     def write_manifest(self) -> int:
         """Fork a child that writes manifest.json (the build checks it and keeps it as the state of the next
         `--changed` build) while the seeds load: serialising it is half a second of CPU."""
-        if threading.active_count() != 1:
-            raise RuntimeError("the dbt session must fork with one thread")
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                die_with_parent()
-                from dbt.parser.manifest import write_manifest
+        def write() -> int:
+            from dbt.parser.manifest import write_manifest
 
-                write_manifest(self.manifest, str(self.target))
-                code = 0
-            except BaseException as error:  # noqa: BLE001 - a forked child must always reach os._exit
-                print(f"dbt could not write its manifest: {error}", file=sys.stderr)
-            finally:
-                sys.stderr.flush()
-                os._exit(code)
-        return pid
+            write_manifest(self.manifest, str(self.target))
+            return 0
+
+        return fork("dbt manifest", write)
 
     def finish(self, writer: int) -> bool:
         """Wait for the manifest writer, write the timings; whether the manifest was written."""
@@ -255,12 +232,35 @@ class Session:
         """The data tests in `parts` forked children, the first on the built file, the others on copies."""
         started = time.perf_counter()
         children = []
-        for index, part in enumerate(split(tests, parts)):
+        shares = split(tests, parts)
+        for index, share in enumerate(shares):
             copy = database if index == 0 else copy_database(database, f"tests_{index}")
-            label = f" (part {index + 1} of {parts})" if parts > 1 else ""
-            children.append(self.start(TESTS_STEP, TESTS_ARGUMENTS, database=copy, keep_tests=set(part),
-                                       label=label))
+            children.append(self.start(TESTS_STEP, TESTS_ARGUMENTS, database=copy, keep_tests=set(share), part=index,
+                                       parts=len(shares)))
         return self.wait(children, TESTS_STEP, started)
+
+
+def fork(name: str, work: Callable[[], int]) -> int:
+    """Run `work` in a forked child and return its pid; the child exits with what `work` returns (1 if it
+    raises) and gets SIGKILL if this process dies. Forking is only safe while this process has one thread
+    and no DuckDB database open: the session itself never opens one."""
+    if threading.active_count() != 1:
+        raise RuntimeError(f"the dbt session must fork with one thread; found {[t.name for t in threading.enumerate()]}")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        die_with_parent()
+        code = work()
+    except BaseException as error:  # noqa: BLE001 - a forked child must always reach os._exit
+        print(f"{name} stopped: {error}", file=sys.stderr)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def die_with_parent() -> None:
