@@ -20,27 +20,10 @@ import duckdb
 import pytest
 
 from conftest import copy_project, run_cli
+from security_ties.bench import EDITED_SEED, edit_one_row
 from security_ties.project import PUBLISHED_NAME
 
-EDITED_SEED = Path("seeds") / "facts" / "trade_figures.csv"
 SCHEMAS = ("raw", "staging", "intermediate", "marts")
-
-
-def edit_one_row(seed: Path) -> str:
-    """Shorten the evidence quote of the seed's first row (TRD-001-01) to the clause that states its value: an
-    edit the pre-flight, the value check and the evidence check accept and that flows into the trade marts;
-    returns the edited fact id."""
-    text = seed.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    header = text.splitlines()[0].split(",")
-    assert rows[0]["fact_id"] == "TRD-001-01" and "growing from $2.2 billion in 2019" in rows[0]["evidence"]
-    rows[0]["evidence"] = "growing from $2.2 billion in 2019"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    seed.write_text(out.getvalue(), encoding="utf-8")
-    return rows[0]["fact_id"]
 
 
 def relations(path: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -12,11 +12,15 @@ Machines here are shared, so wall seconds are noisy: every figure is also given 
 system of the build and all its children), and comparisons are ratios against a baseline measured in the
 same run, interleaved (baseline, candidate, baseline, candidate ...), medians of `runs`:
 - `--baseline REF`: the build of another commit (its tree exported with `git archive`, run with this venv);
-- `--threads 1 2 4`: the build with each dbt thread count, against the first one given.
+- `--threads 1 2 4`: the build with each dbt thread count, against the first one given;
+- `--edit-loop`: in a copy of the project, a full build, then one seed row edited and `build --changed`, then
+  the edit undone and `build --changed` again, each against the full build.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import resource
@@ -76,14 +80,16 @@ def breakdown(timings: dict[str, float], target: Path) -> dict[str, float]:
 
 
 def run_build(root: Path, warehouse: Path, corpus: Path, label: str, threads: int | None = None,
-              src: Path | None = None) -> Run:
-    """One real build as a subprocess; `src` runs another tree's package (a baseline) with this venv."""
+              src: Path | None = None, changed: bool = False) -> Run:
+    """One real build as a subprocess; `src` runs another tree's package (a baseline) with this venv;
+    `changed` runs `build --changed`."""
     timings_file = warehouse / "bench-timings.json"
     timings_file.unlink(missing_ok=True)
     env = {**os.environ, "SECURITY_TIES_WAREHOUSE_DIR": str(warehouse), "CORPUS_DIR": str(corpus)}
     command = [sys.executable, "-m", "security_ties.cli", "build"]
     if src is None:
         command += ["--quiet", "--timings-json", str(timings_file)] + (["--threads", str(threads)] if threads else [])
+        command += ["--changed"] if changed else []
     else:
         env["PYTHONPATH"] = str(src)
     cpu_before, started = _cpu_of_children(), time.perf_counter()
@@ -95,6 +101,64 @@ def run_build(root: Path, warehouse: Path, corpus: Path, label: str, threads: in
     if timings_file.is_file():
         steps = breakdown(json.loads(timings_file.read_text(encoding="utf-8")), warehouse / "dbt" / "target")
     return Run(label, wall, cpu, steps)
+
+
+EDITED_SEED = Path("seeds") / "facts" / "trade_figures.csv"
+COPY_IGNORES = (".venv*", "warehouse", "target", "logs", ".git", "__pycache__", "reports", "gx")
+
+
+def edit_one_row(seed: Path) -> str:
+    """The edit of the edit-loop benchmark (and of the test that a `--changed` build equals a full one):
+    shorten the evidence quote of the trade seed's first row (TRD-001-01) to the clause that states its value,
+    an edit the pre-flight, the value check and the evidence check accept and that flows into the trade marts
+    and the provenance; returns the edited fact id."""
+    text = seed.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    header = text.splitlines()[0].split(",")
+    if rows[0]["fact_id"] != "TRD-001-01" or "growing from $2.2 billion in 2019" not in rows[0]["evidence"]:
+        raise RuntimeError(f"{seed}: the first row is no longer TRD-001-01 with its 2019 quote; update edit_one_row")
+    rows[0]["evidence"] = "growing from $2.2 billion in 2019"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    seed.write_text(out.getvalue(), encoding="utf-8")
+    return rows[0]["fact_id"]
+
+
+def copy_tree(root: Path, destination: Path) -> Path:
+    """The project's sources without venvs, warehouses or build output: a checkout to edit freely."""
+    shutil.copytree(root, destination, ignore=shutil.ignore_patterns(*COPY_IGNORES))
+    return destination
+
+
+def edit_loop(project: Project, runs: int = 1) -> str:
+    """The edit loop in a copy of the project: full builds (the first a warm-up that parses from scratch),
+    then `runs` times: one seed row edited and `build --changed`, the edit undone and `build --changed` again.
+    Reported as medians and as ratios against the full build measured in the same run."""
+    scratch = Path(tempfile.mkdtemp(prefix="security-ties-edit-loop-"))
+    try:
+        root = copy_tree(project.root, scratch / "project")
+        warehouse, seed = scratch / "warehouse", root / EDITED_SEED
+        original = seed.read_bytes()
+        run_build(root, warehouse, project.corpus_dir, "warm-up")
+        results: dict[str, list[Run]] = {"full build": [], "--changed after a one-row edit": [],
+                                         "--changed after undoing it": []}
+        for _ in range(runs):
+            results["full build"].append(run_build(root, warehouse, project.corpus_dir, "full build"))
+            edit_one_row(seed)
+            results["--changed after a one-row edit"].append(
+                run_build(root, warehouse, project.corpus_dir, "edit", changed=True))
+            seed.write_bytes(original)
+            results["--changed after undoing it"].append(
+                run_build(root, warehouse, project.corpus_dir, "undo", changed=True))
+        full, *changed = results
+        return "\n".join([f"Edit loop ({EDITED_SEED}, first row's quote shortened), {runs} run(s), medians:",
+                          render_comparison(results[full], {label: results[label] for label in changed}),
+                          "", "Breakdown of `--changed` after the edit:",
+                          render_breakdown(results["--changed after a one-row edit"])])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def export_tree(root: Path, ref: str, destination: Path) -> Path:
@@ -134,7 +198,7 @@ def load_average() -> str:
 
 
 def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None,
-              threads: list[int] | None = None) -> str:
+              threads: list[int] | None = None, with_edit_loop: bool = False) -> str:
     """Run the benchmark and return the report (see the module docstring)."""
     root = project.root
     bench_dir = root / "warehouse" / "bench"
@@ -163,6 +227,8 @@ def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None,
             first, *rest = configurations
             report += ["", "Comparison (ratios against the baseline measured in this run):",
                        render_comparison(results[first[0]], {label: results[label] for label, _, _ in rest})]
+        if with_edit_loop:
+            report += ["", edit_loop(project, runs)]
         report.append(f"\n{load_average()} at the end")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

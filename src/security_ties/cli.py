@@ -73,7 +73,8 @@ def command_build(project: Project, arguments: argparse.Namespace) -> int:
 def command_bench(project: Project, arguments: argparse.Namespace) -> int:
     from security_ties import bench
 
-    print(bench.benchmark(project, runs=arguments.runs, baseline_ref=arguments.baseline, threads=arguments.threads))
+    print(bench.benchmark(project, runs=arguments.runs, baseline_ref=arguments.baseline, threads=arguments.threads,
+                          with_edit_loop=arguments.edit_loop))
     return 0
 
 
@@ -242,6 +243,9 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=1, help="measured runs per configuration (after one warm-up)")
     bench.add_argument("--baseline", help="a git commit whose build is the baseline (e.g. main)")
     bench.add_argument("--threads", type=int, nargs="+", help="dbt thread counts to compare (the first is the baseline)")
+    bench.add_argument("--edit-loop", action="store_true",
+                       help="also time the edit loop in a copy of the project: a full build, then one seed row "
+                            "edited and `build --changed`, then the edit undone and `build --changed` again")
     synth = add("synth", command_synth,
                 "Write deterministic synthetic fact files with the fact seeds' shapes (for the scale benchmark).")
     synth.add_argument("--rows", type=int, required=True, help="fact rows in all, spread over the fact seeds")
