@@ -14,7 +14,7 @@ import pytest
 from security_ties.bench import STEP_ORDER, breakdown
 from security_ties.build import DBT_STEPS, step_results, unrun_nodes
 from security_ties.dbt_session import (
-    FULL_STEPS, TESTS_ARGUMENTS, TESTS_STEP, Counter, chosen_tests, part_count, split,
+    FULL_STEPS, TESTS_ARGUMENTS, TESTS_STEP, Counter, chosen_tests, part_count, rows_only, split,
 )
 from security_ties.steps import Progress
 
@@ -94,6 +94,38 @@ def test_a_changed_build_runs_the_tests_of_what_it_rebuilt_and_the_modified_test
     assert chosen == ["test.p.across", "test.p.edited", "test.p.on_model", "test.p.on_seed", "test.p.on_source",
                       "unit_test.p.fct.case"]
     assert len(chosen_tests(manifest, "full", set(), set())) == 8
+
+
+def test_a_seed_row_edit_leaves_the_unit_tests_out_a_code_edit_runs_them() -> None:
+    manifest = manifest_of({"test.p.on_model": ["model.p.fct"], "unit_test.p.fct.case": ["model.p.fct"]},
+                           {"seed.p.trade": "trade"})
+    built = {"seed.p.trade", "model.p.fct"}
+    rows_edited = chosen_tests(manifest, "changed", built, {"seed.p.trade"}, rows_changed_only=True)
+    assert rows_edited == ["test.p.on_model"]  # a unit test reads fixtures, not the edited rows
+    assert chosen_tests(manifest, "changed", built, {"seed.p.trade"}) == ["test.p.on_model", "unit_test.p.fct.case"]
+
+
+def published_seed(tmp_path: Path, column_types: dict[str, str], columns: list[str]) -> str:
+    state = tmp_path / "state"
+    state.mkdir(exist_ok=True)
+    node = {"config": {"column_types": column_types, "delimiter": ","}, "columns": {name: {} for name in columns}}
+    (state / "manifest.json").write_text(json.dumps({"nodes": {"seed.p.trade": node}}), encoding="utf-8")
+    return str(state)
+
+
+def seed_now(column_types: dict[str, str], columns: list[str]) -> SimpleNamespace:
+    return SimpleNamespace(unique_id="seed.p.trade", config=SimpleNamespace(column_types=column_types, delimiter=","),
+                           columns={name: None for name in columns})
+
+
+def test_only_rows_changed_when_a_seed_keeps_its_types_and_columns(tmp_path: Path) -> None:
+    types = {"fact_id": "varchar", "value_usd": "double"}
+    state = published_seed(tmp_path, types, ["fact_id", "value_usd"])
+    assert rows_only([seed_now(types, ["fact_id", "value_usd"])], state)
+    assert not rows_only([seed_now({**types, "value_usd": "bigint"}, ["fact_id", "value_usd"])], state)
+    assert not rows_only([seed_now({**types, "note": "varchar"}, ["fact_id", "value_usd", "note"])], state)
+    state = published_seed(tmp_path, {}, [])
+    assert not rows_only([SimpleNamespace(unique_id="seed.p.new", config=None, columns={})], state)
 
 
 def test_the_breakdown_splits_the_dbt_steps_by_node_time(tmp_path: Path) -> None:

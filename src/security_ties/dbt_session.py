@@ -97,10 +97,12 @@ FULL_STEPS = (
 TESTS_ARGUMENTS = ["test", "--select", "resource_type:test", "resource_type:unit_test"]
 
 
-def changed_steps(runner: Any, manifest: Any, state_dir: str, common: list[str]) -> tuple[list[tuple[str, list[str]]], set[str]]:
-    """The seeds and models steps of a `changed` build and the unique ids found modified: the modified seeds,
-    then the modified models, the staging models over each modified seed's source table (staging reads
-    `source()`, so dbt sees no edge from the seed) and everything downstream of both."""
+def changed_steps(runner: Any, manifest: Any, state_dir: str,
+                  common: list[str]) -> tuple[list[tuple[str, list[str]]], set[str], bool]:
+    """The seeds and models steps of a `changed` build, the unique ids found modified, and whether only seed
+    rows changed (`rows_only`). The steps load the modified seeds, then build the modified models, the staging
+    models over each modified seed's source table (staging reads `source()`, so dbt sees no edge from the
+    seed) and everything downstream of both."""
     listed = runner.invoke(["ls", "--select", "state:modified", "--state", state_dir, "--output", "json",
                             "--output-keys", "unique_id", *common])
     if not listed.success:
@@ -113,10 +115,27 @@ def changed_steps(runner: Any, manifest: Any, state_dir: str, common: list[str])
     steps: list[tuple[str, list[str]]] = []
     if seeds:
         steps.append(("seeds", ["build", "--select", *[seed.name for seed in seeds], "--exclude", "resource_type:test"]))
-    if any(not uid.startswith(("seed.", "test.", "unit_test.")) for uid in modified) or over_seeds:
+    code = [uid for uid in modified if not uid.startswith(("seed.", "test.", "unit_test."))]  # models, macros' users
+    if code or over_seeds:
         steps.append(("models", ["build", "--select", "state:modified+", *over_seeds, "--exclude", "resource_type:seed",
                                  "resource_type:test", "resource_type:unit_test", "--state", state_dir]))
-    return steps, modified
+    # dbt also lists a changed seed's own data tests as modified; they run either way
+    only_rows = bool(seeds) and not code and rows_only(seeds, state_dir)
+    return steps, modified, only_rows
+
+
+def rows_only(seeds: list[Any], state_dir: str) -> bool:
+    """Whether every modified seed changed only its rows: the same column_types (which the pre-flight holds
+    equal to the header), delimiter and documented columns as in the published build's manifest. Such an
+    edit changes data, never a relation's columns."""
+    published = json.loads((Path(state_dir) / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    for seed in seeds:
+        before = published.get(seed.unique_id)
+        if before is None or (before["config"].get("column_types"), before["config"].get("delimiter"),
+                              sorted(before["columns"])) != (seed.config.column_types, seed.config.delimiter,
+                                                            sorted(seed.columns)):
+            return False
+    return True
 
 
 def all_tests(manifest: Any) -> dict[str, Any]:
@@ -125,16 +144,19 @@ def all_tests(manifest: Any) -> dict[str, Any]:
             **manifest.unit_tests}
 
 
-def chosen_tests(manifest: Any, mode: str, built: set[str], modified: set[str]) -> list[str]:
+def chosen_tests(manifest: Any, mode: str, built: set[str], modified: set[str], rows_changed_only: bool = False) -> list[str]:
     """The data tests and unit tests of the tests step: all of them in a full build; in a `changed` build,
-    those that read or test anything rebuilt (a seed, a model, or a source over a reloaded seed) and those
-    that were modified."""
+    the modified ones, the data tests that read anything rebuilt (a seed, a model, or a source over a
+    reloaded seed), and the unit tests of the rebuilt models unless only seed rows changed: a unit test
+    reads its fixtures, not the data, so its result depends on the model's code and its inputs' columns."""
     tests = all_tests(manifest)
     if mode != "changed":
         return sorted(tests)
     reloaded = {node.alias for uid, node in manifest.nodes.items() if uid in built and uid.startswith("seed.")}
     touched = built | {uid for uid, source in manifest.sources.items() if source.identifier in reloaded}
-    return sorted(uid for uid, test in tests.items() if uid in modified or touched & set(test.depends_on.nodes))
+    return sorted(uid for uid, test in tests.items()
+                  if uid in modified or (touched & set(test.depends_on.nodes)
+                                         and not (rows_changed_only and uid.startswith("unit_test."))))
 
 
 def split(tests: list[str], parts: int) -> list[list[str]]:
@@ -320,9 +342,10 @@ def run(spec: dict[str, Any]) -> int:
     writer = session.write_manifest()
 
     modified: set[str] = set()
+    only_rows = False
     if mode == "changed":
         started = time.perf_counter()
-        steps, modified = changed_steps(dbtRunner(manifest=manifest), manifest, spec["state_dir"], common)
+        steps, modified, only_rows = changed_steps(dbtRunner(manifest=manifest), manifest, spec["state_dir"], common)
         session.timings["dbt state"] = time.perf_counter() - started
         if not quiet:
             print("  changed since the published build: " + ("; ".join(" ".join(a[2:]) for _, a in steps) or "nothing"),
@@ -338,7 +361,7 @@ def run(spec: dict[str, Any]) -> int:
         built |= {str(result["unique_id"]) for result in
                   json.loads((target / f"run_results.{name}.json").read_text(encoding="utf-8"))["results"]
                   if result.get("status") == "success"}
-    tests = chosen_tests(manifest, mode, built, modified)
+    tests = chosen_tests(manifest, mode, built, modified, only_rows)
     (target / "selection.json").write_text(json.dumps({**dict(steps), TESTS_STEP: len(tests)}), encoding="utf-8")
     if steps or tests:
         audit_copy = copy_database(database, "audit")
