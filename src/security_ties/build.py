@@ -19,7 +19,6 @@ therefore neither change a release nor hide its build id. Published and release 
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import errno
 import fcntl
@@ -47,6 +46,7 @@ import duckdb
 from security_ties import exports
 from security_ties.evidence import EvidenceError, verify
 from security_ties.problems import listed
+from security_ties.processes import death_with_parent
 from security_ties.project import PUBLISHED_NAME, Project
 from security_ties.steps import Progress
 from security_ties.validate import validate_seeds
@@ -154,25 +154,11 @@ def dbt_counts(results: list[dict[str, object]]) -> dict[str, int]:
     return counts
 
 
-_PR_SET_PDEATHSIG = 1
-
-
 def child_process_options() -> dict[str, object]:
     """Popen options that make a child die with the build: its own session (process group), so a terminal's
     Ctrl-C goes to the build alone, and on Linux a parent-death signal (SIGKILL) so that even a SIGKILLed build
-    takes dbt with it. prctl is looked up before the fork: the child only calls it."""
-    options: dict[str, object] = {"start_new_session": True}
-    if sys.platform.startswith("linux"):
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-        parent = os.getpid()
-
-        def die_with_parent() -> None:
-            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            if os.getppid() != parent:  # the build died before prctl took effect
-                os._exit(1)
-
-        options["preexec_fn"] = die_with_parent
-    return options
+    takes dbt with it."""
+    return {"start_new_session": True, "preexec_fn": death_with_parent()}
 
 
 @contextmanager

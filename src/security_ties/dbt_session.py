@@ -8,7 +8,7 @@ row in Python, and a failing seed test fails the build before anything is publis
 
 dbt's per-node work is Python under the GIL (rendering a test's Jinja, bookkeeping): one process keeps
 about one core busy however many threads it runs, and the data tests (~950 nodes, most of the build) are
-that work. So after the models are built, the data tests are split into as many parts as there are cores
+that work. So after the models are built, the data and unit tests are split into as many parts as there are cores
 (at most four), and each part runs in a child forked from this process on its own copy of the built file
 (DuckDB lets one process write a file; a copy is milliseconds). Forking keeps the parse: every child
 inherits the parsed manifest and only drops the tests of the other parts. A copy for the audit is made
@@ -30,11 +30,9 @@ failing node at once.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
-import signal
 import sys
 import threading
 import time
@@ -43,11 +41,12 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+from security_ties.processes import death_with_parent
+
 RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeResult", "LogNodeNoOpResult", "LogSnapshotResult",
                  "LogFunctionResult"}
 GOOD_STATUSES = {"pass", "success", "ok", "no-op"}
 PRINT_EVERY_SECONDS = 1.0
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -270,6 +269,7 @@ def fork(name: str, work: Callable[[], int]) -> int:
         raise RuntimeError(f"the dbt session must fork with one thread; found {[t.name for t in threading.enumerate()]}")
     sys.stdout.flush()
     sys.stderr.flush()
+    die_with_parent = death_with_parent()
     pid = os.fork()
     if pid:
         return pid
@@ -283,12 +283,6 @@ def fork(name: str, work: Callable[[], int]) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-
-
-def die_with_parent() -> None:
-    """A forked child gets SIGKILL when this process dies (and so when the build does)."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def checkpoint() -> None:
