@@ -82,11 +82,12 @@ def test_csto_members_trading_least_with_armenia_2023(answer, seed) -> None:
     assert result.partner_iso3.iloc[0] == "TJK" and result.value_usd.iloc[0] == 1_500_000
 
 
-def test_russia_share_of_armenia_arms_fell_below_half_by_2024(answer, seed) -> None:
-    result = answer("russia_share_of_armenia_arms_imports_by_period")
+def test_russia_share_of_armenia_arms_holdings_fell_below_half_by_2024(answer, seed) -> None:
+    result = answer("russia_share_of_armenia_arms_holdings_by_period")
     shares = seed("arms_supplier_shares")
     expected = shares[(shares.supplier_iso3 == "RUS") & (shares.recipient_iso3 == "ARM")
-                      & shares.measure.isin(["share_of_arms_imports", "share_of_arms_holdings"])]
+                      & (shares.measure == "share_of_arms_holdings")]
+    assert set(result.measure) == {"share_of_arms_holdings"}  # holdings only, never mixed with imports
     assert len(result) >= 2 and sorted(result.fact_id) == sorted(expected.fact_id)
     # below half according to the seed's own numbers, not the analysis's share_pct column
     below_in_seed = set(expected[expected.share_pct.astype(float) < 50].fact_id)

@@ -42,6 +42,21 @@ def test_article_4_is_placed_in_the_charter_by_one_text_and_in_the_treaty_by_ano
     assert row.resolution.startswith("uses collective_security_treaty: ")
 
 
+def test_doc_001s_article_4_invocation_keeps_its_attribution_and_names_the_conflict(
+        conflicts, published_warehouse: Path) -> None:
+    # doc_001: "Armenia applied to the CSTO based on Article 4 of the charter" - the fact says what the text says;
+    # the warehouse's reading is the resolution row of the attribution conflict, not a silent recode of the fact
+    with duckdb.connect(str(published_warehouse), read_only=True) as connection:
+        treaty_id, evidence = connection.execute(
+            "select treaty_id, evidence from marts.fct_treaty_event where fact_id = 'TRE-001-09'").fetchone()
+        about = connection.execute(
+            "select about_fact_id from staging.stg_facts__claims where claim_id = 'CLM-001-01'").fetchone()[0]
+    assert treaty_id == "csto_charter" and "Article 4 of the charter" in evidence
+    assert about == "TRE-001-09"
+    row = pair(conflicts, "attribution", "CLM-001-01", "CLM-003-01")
+    assert row.resolution_id == "RES-01" and "TRE-001-09" in row.resolution
+
+
 def test_frozen_membership_and_frozen_participation_are_a_wording_conflict(conflicts) -> None:
     for right, doc in (("CLM-002-01", "doc_002"), ("CLM-003-02", "doc_003")):
         row = pair(conflicts, "wording", "CLM-001-02", right)

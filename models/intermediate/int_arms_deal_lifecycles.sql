@@ -80,16 +80,4 @@ final as (
             and stage_support.status = earliest_statement.status
 )
 
-select
-    deal_stage_id,
-    deal_key,
-    deal_stage,
-    stage_order,
-    stage_date_iso,
-    stage_date_earliest,
-    stage_date_latest,
-    stage_date_precision,
-    stage_fact_count,
-    doc_count,
-    fact_ids
-from final
+select * from final

@@ -86,30 +86,4 @@ final as (
         on transfers.status = stages.deal_stage
 )
 
-select
-    fact_id,
-    doc_id,
-    deal_key,
-    supplier_iso3,
-    recipient_iso3,
-    system_name,
-    weapon_system_id,
-    canonical_system_name,
-    is_generic_system,
-    category,
-    quantity,
-    quantity_upper,
-    value_usd,
-    status,
-    stage_order,
-    status_date_iso,
-    status_date_earliest,
-    status_date_latest,
-    status_date_precision,
-    status_date_basis,
-    date_basis_note,
-    supply_start_year,
-    supply_end_year,
-    qualifier,
-    evidence
-from final
+select * from final

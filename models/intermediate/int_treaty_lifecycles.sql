@@ -1,5 +1,7 @@
 -- One row per treaty: when it was signed, entered into force, how far it was extended, and whether it
 -- was suspended or denounced, across every text that states a step. Dates are the earliest stated day.
+-- The lifecycle stage is the stated step of highest lifecycle_rank in the treaty event-type vocabulary
+-- (seeds/vocabulary/treaty_event_types.csv); named_only when no stated step has a rank.
 with treaty_events as (
     select
         treaty_id,
@@ -9,6 +11,13 @@ with treaty_events as (
         event_date_precision,
         valid_until_year
     from {{ ref('stg_facts__treaty_events') }}
+),
+
+treaty_event_types as (
+    select
+        event_type,
+        lifecycle_rank
+    from {{ ref('stg_vocabulary__treaty_event_types') }}
 ),
 
 treaties as (
@@ -22,17 +31,23 @@ treaties as (
 
 steps as (
     select
-        treaty_id,
-        min(case when event_type = 'signed' then event_date_earliest end) as signed_on,
-        min(case when event_type = 'in_force' then event_date_earliest end) as in_force_on,
-        max(case when event_type = 'extended' then event_date_earliest end) as last_extended_on,
-        max(valid_until_year) as valid_until_year,
-        min(case when event_type = 'suspended' then event_date_earliest end) as suspended_on,
-        min(case when event_type = 'denounced' then event_date_earliest end) as denounced_on,
+        treaty_events.treaty_id,
+        min(case when treaty_events.event_type = 'signed' then treaty_events.event_date_earliest end) as signed_on,
+        min(case when treaty_events.event_type = 'in_force' then treaty_events.event_date_earliest end) as in_force_on,
+        max(case when treaty_events.event_type = 'extended' then treaty_events.event_date_earliest end)
+            as last_extended_on,
+        max(treaty_events.valid_until_year) as valid_until_year,
+        min(case when treaty_events.event_type = 'suspended' then treaty_events.event_date_earliest end)
+            as suspended_on,
+        min(case when treaty_events.event_type = 'denounced' then treaty_events.event_date_earliest end)
+            as denounced_on,
+        max(treaty_event_types.lifecycle_rank) as furthest_lifecycle_rank,
         count(*) as step_count,
-        count(distinct doc_id) as doc_count
+        count(distinct treaty_events.doc_id) as doc_count
     from treaty_events
-    group by treaty_id
+    left join treaty_event_types
+        on treaty_events.event_type = treaty_event_types.event_type
+    group by treaty_events.treaty_id
 ),
 
 final as (
@@ -51,19 +66,14 @@ final as (
         end as valid_until,
         steps.suspended_on,
         steps.denounced_on,
-        case
-            when steps.denounced_on is not null then 'denounced'
-            when steps.suspended_on is not null then 'suspended'
-            when steps.last_extended_on is not null then 'extended'
-            when steps.in_force_on is not null then 'in_force'
-            when steps.signed_on is not null then 'signed'
-            else 'named_only'
-        end as lifecycle_stage,
+        coalesce(furthest_stage.event_type, 'named_only') as lifecycle_stage,
         coalesce(steps.step_count, 0) as step_count,
         coalesce(steps.doc_count, 0) as doc_count
     from treaties
     left join steps
         on treaties.treaty_id = steps.treaty_id
+    left join treaty_event_types as furthest_stage
+        on steps.furthest_lifecycle_rank = furthest_stage.lifecycle_rank
 )
 
 select * from final

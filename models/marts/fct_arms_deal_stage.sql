@@ -1,37 +1,5 @@
--- One row per arms deal and stage a text states: the stage's order and the date of its earliest statement.
-with lifecycles as (
-    select
-        deal_stage_id,
-        deal_key,
-        deal_stage,
-        stage_order,
-        stage_date_iso,
-        stage_date_earliest,
-        stage_date_latest,
-        stage_date_precision,
-        stage_fact_count,
-        doc_count,
-        fact_ids
-    from {{ ref('int_arms_deal_lifecycles') }}
-),
-
-final as (
-    select
-        deal_stage_id,
-        deal_key,
-        deal_stage,
-        stage_order,
-        stage_date_iso,
-        stage_date_earliest,
-        stage_date_latest,
-        stage_date_precision,
-        cast(extract(year from stage_date_earliest) as integer) as stage_year,
-        stage_fact_count,
-        doc_count,
-        fact_ids
-    from lifecycles
-)
-
+-- One row per arms deal and stage a text states: the stage's order and the date of its earliest statement
+-- (int_arms_deal_lifecycles), with the year of that date.
 select
     deal_stage_id,
     deal_key,
@@ -41,8 +9,8 @@ select
     stage_date_earliest,
     stage_date_latest,
     stage_date_precision,
-    stage_year,
+    cast(extract(year from stage_date_earliest) as integer) as stage_year,
     stage_fact_count,
     doc_count,
     fact_ids
-from final
+from {{ ref('int_arms_deal_lifecycles') }}

@@ -25,15 +25,6 @@ with events as (
     from {{ ref('stg_facts__events') }}
 ),
 
-qualifiers as (
-    select
-        qualifier,
-        lower_bound_from,
-        upper_bound_from,
-        is_exact
-    from {{ ref('stg_vocabulary__qualifiers') }}
-),
-
 final as (
     select
         events.fact_id,
@@ -66,8 +57,7 @@ final as (
         qualifiers.is_exact as figures_are_exact,
         events.evidence
     from events
-    left join qualifiers
-        on events.figure_qualifier = qualifiers.qualifier
+    {{ join_qualifier_rules('events.figure_qualifier', join_type='left') }}
 )
 
 select

@@ -19,15 +19,6 @@ with indicators as (
     from {{ ref('stg_facts__indicators') }}
 ),
 
-qualifiers as (
-    select
-        qualifier,
-        lower_bound_from,
-        upper_bound_from,
-        is_exact
-    from {{ ref('stg_vocabulary__qualifiers') }}
-),
-
 final as (
     select
         indicators.fact_id,
@@ -49,8 +40,7 @@ final as (
         qualifiers.is_exact,
         indicators.evidence
     from indicators
-    inner join qualifiers
-        on indicators.qualifier = qualifiers.qualifier
+    {{ join_qualifier_rules('indicators.qualifier') }}
 )
 
 select

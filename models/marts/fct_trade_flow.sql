@@ -18,15 +18,6 @@ with trade_figures as (
     from {{ ref('stg_facts__trade_figures') }}
 ),
 
-qualifiers as (
-    select
-        qualifier,
-        lower_bound_from,
-        upper_bound_from,
-        is_exact
-    from {{ ref('stg_vocabulary__qualifiers') }}
-),
-
 final as (
     select
         trade_figures.fact_id,
@@ -48,8 +39,7 @@ final as (
         qualifiers.is_exact,
         trade_figures.evidence
     from trade_figures
-    inner join qualifiers
-        on trade_figures.qualifier = qualifiers.qualifier
+    {{ join_qualifier_rules('trade_figures.qualifier') }}
 )
 
 select

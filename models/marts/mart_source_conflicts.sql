@@ -3,14 +3,14 @@
 -- value / date: each fact first becomes a comparable statement (what it is about, which attribute, its amount
 --   or its date period); one self-join pairs statements that disagree. Amounts disagree when they differ; dates
 --   only when their periods do not overlap ('2024' and '2024-02' agree), and only for steps that happen once (a
---   treaty is signed once; it can be 'not invoked' many times).
+--   treaty is signed once; it can be 'not invoked' many times): is_one_off in the membership and treaty event-type
+--   vocabularies.
 -- attribution / wording / sequence: claims (stg_facts__claims) about the same subject, topic and attribute with
 --   different values; the attribute's kind comes from the claim_attributes vocabulary.
 -- status: a status assertion ('is a member') dated after a dated change of the same country and organisation
 --   stated in another document, when that change is still the last one before the assertion and put the country
 --   in another status (the February 2024 freeze against a later plain 'member').
 {% set string_type = dbt.type_string() %}
-{% set one_off_treaty_steps = "'signed', 'initialed', 'ratified', 'in_force', 'denounced', 'expires'" %}
 
 with trade as (
     select
@@ -125,7 +125,13 @@ date_statements as (
         cast(null as {{ string_type }}) as text_value,
         evidence
     from {{ ref('fct_treaty_event') }}
-    where event_type in ({{ one_off_treaty_steps }})
+    -- only a step that can happen once per treaty has one true date to disagree on
+    where
+        event_type in (
+            select one_off_treaty_steps.event_type
+            from {{ ref('stg_vocabulary__treaty_event_types') }} as one_off_treaty_steps
+            where one_off_treaty_steps.is_one_off
+        )
     union all
     select
         'arms_transfers' as fact_table,

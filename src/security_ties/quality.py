@@ -127,7 +127,8 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
 
 PRECISIONS = ("day", "month", "year")
 DATE_BASES = ("stated", "relative_to_publication", "inferred_from_context", "publication_date")
-# Membership event types and statuses come from seeds/vocabulary/membership_event_types.csv (vocabulary.py).
+# Membership event types and statuses come from seeds/vocabulary/membership_event_types.csv, treaty event types and
+# lifecycle stages from seeds/vocabulary/treaty_event_types.csv (vocabulary.py).
 PROJECT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"  # the seeds of the checkout this package runs from
 START_BASES = ("stated_event", "succession", "first_attested")  # how a membership spell's start is known
 TIMELINE_STATES = ("not_stated_yet", "no_record")  # mart_alignment_timeline's states besides the statuses
@@ -476,8 +477,8 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
             matches("treaty_id", SNAKE_CASE, "Treaty ids are snake_case (no dbt test)"),
             in_set("treaty_type", ["treaty", "charter", "protocol", "agreement", "action_plan", "programme",
                                    "declaration", "memorandum", "statute"], "Kinds of instrument (no dbt test)"),
-            in_set("lifecycle_stage", ["named_only", "signed", "in_force", "extended", "suspended", "denounced"],
-                   "Lifecycle stages"),
+            in_set("lifecycle_stage", vocabulary.treaty_lifecycle_stages(seeds_dir),
+                   "Lifecycle stages (seeds/vocabulary/treaty_event_types.csv)"),
             not_before("in_force_on", "signed_on", "A treaty enters into force on or after its signing"),
             between("valid_until_year", FIRST_YEAR, None, "Runs to a year after 1991 (no dbt test)"),
             between("step_count", 0, None, "Counts are not negative (no dbt test)"),
@@ -612,8 +613,8 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
         "fct_treaty_event": [
             fact_ids("fact_id", prefix["treaty_events"]),
             matches("treaty_id", SNAKE_CASE, "Treaty ids are snake_case (no dbt test)"),
-            in_set("event_type", ["negotiated", "initialed", "signed", "ratified", "in_force", "extended", "expires",
-                                  "suspended", "denounced", "violated", "invoked", "not_invoked"], "Treaty lifecycle steps"),
+            in_set("event_type", vocabulary.treaty_event_types(seeds_dir),
+                   "Treaty lifecycle steps (seeds/vocabulary/treaty_event_types.csv)"),
             not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
             between("valid_until_year", FIRST_YEAR, None, "Runs to a year after 1991 (no dbt test)"),
         ],

@@ -26,6 +26,7 @@ def codes(seeds_dir: Path, seed: str, column: str) -> tuple[str, ...]:
     """The distinct non-empty values of one column of a vocabulary seed, in file order."""
     rows_ = rows(seeds_dir, seed)
     if rows_ and column not in rows_[0]:
+        path = seeds_dir / VOCABULARY_FOLDER / f"{seed}.csv"
         raise KeyError(f"{path} has no column {column!r}")
     return tuple(dict.fromkeys(row[column] for row in rows_ if row[column]))
 
@@ -38,3 +39,14 @@ def membership_event_types(seeds_dir: Path) -> tuple[str, ...]:
 def membership_statuses(seeds_dir: Path) -> tuple[str, ...]:
     """Every membership status an event can put a country in (member, partner, ..., former)."""
     return codes(seeds_dir, "membership_event_types", "resulting_status")
+
+
+def treaty_event_types(seeds_dir: Path) -> tuple[str, ...]:
+    """Every treaty event type (signed, in_force, invoked ...)."""
+    return codes(seeds_dir, "treaty_event_types", "event_type")
+
+
+def treaty_lifecycle_stages(seeds_dir: Path) -> tuple[str, ...]:
+    """Every lifecycle stage a treaty can be in: named_only, then the event types with a lifecycle_rank, by rank."""
+    ranked = [row for row in rows(seeds_dir, "treaty_event_types") if row["lifecycle_rank"]]
+    return ("named_only", *(row["event_type"] for row in sorted(ranked, key=lambda row: int(row["lifecycle_rank"]))))

@@ -1,0 +1,14 @@
+with source_rows as (
+    select * from {{ source('vocabulary', 'treaty_event_types') }}
+),
+
+final as (
+    select
+        lower(trim(event_type)) as event_type,
+        cast(lifecycle_rank as integer) as lifecycle_rank,
+        cast(is_one_off as boolean) as is_one_off,
+        description
+    from source_rows
+)
+
+select * from final
