@@ -1,0 +1,961 @@
+-- security-ties without dbt: the marts and their checks as one DuckDB script.
+--
+-- Reads the reference and vocabulary seeds from the `raw` schema (loaded by `dbt seed`) and the synthetic facts
+-- from Parquet files ({facts_dir} is replaced by the runner, security_ties.scale, with their folder). Creates
+-- every relation of the `marts` schema (and the marts.membership_as_of table macro), then checks the rules the
+-- project's dbt data tests state, one aggregate scan per relation where it can, and ends with one result set:
+-- (relation, rule, columns, failing_rows), one row per check.
+--
+-- Written from the models' logic, not from dbt's compiled SQL: staging is a set of temporary views, the
+-- intermediate steps are temporary tables or CTEs, and the marts are `create table as` with the contract's types.
+-- The caller sets memory_limit and threads.
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Helpers
+-- ---------------------------------------------------------------------------------------------------------------
+
+-- An ISO date string at day, month or year precision -> the first and the last day of the period it names.
+create or replace temp macro period_start(iso, date_precision) as
+    cast(case date_precision when 'year' then iso || '-01-01' when 'month' then iso || '-01' else iso end as date);
+
+create or replace temp macro period_end(iso, date_precision) as
+    cast(case date_precision
+        when 'year' then period_start(iso, date_precision) + interval 1 year - interval 1 day
+        when 'month' then period_start(iso, date_precision) + interval 1 month - interval 1 day
+        else period_start(iso, date_precision)
+    end as date);
+
+-- One bound of a stated figure, by the qualifier vocabulary's rule ('value', 'value_upper' or 'none').
+create or replace temp macro bound(rule, value, value_upper) as
+    case rule when 'value' then value when 'value_upper' then value_upper end;
+
+-- Percentage change to one decimal (rounded to nearest, down or up); null unless the old value is positive.
+create or replace temp macro pct_change(new_value, old_value) as
+    case when old_value > 0 and new_value is not null then round(1000.0 * (new_value - old_value) / old_value / 10.0, 1) end;
+create or replace temp macro pct_change_down(new_value, old_value) as
+    case when old_value > 0 and new_value is not null then floor(1000.0 * (new_value - old_value) / old_value) / 10.0 end;
+create or replace temp macro pct_change_up(new_value, old_value) as
+    case when old_value > 0 and new_value is not null then ceiling(1000.0 * (new_value - old_value) / old_value) / 10.0 end;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Inputs, cleaned: codes trimmed and cased, dates turned into periods
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace temp view countries as
+select upper(trim(iso3)) as iso3, upper(trim(iso2)) as iso2, iso_numeric, trim(short_name) as country_name,
+       trim(official_name) as official_name, continent, un_region, is_historical
+from raw.countries;
+
+create or replace temp view documents as
+select doc_id, file_name, title, publisher, authors,
+       period_start(publication_date, publication_date_precision) as published_on,
+       period_end(publication_date, publication_date_precision) as published_on_latest,
+       publication_date_precision as published_on_precision, publication_date_basis as published_on_basis,
+       url, lower(sha256) as sha256
+from raw.documents;
+
+create or replace temp view organizations as
+select upper(trim(org_code)) as org_code, trim(name) as org_name, acronym, org_type,
+       upper(trim(parent_org_code)) as parent_org_code, upper(trim(predecessor_org_code)) as predecessor_org_code,
+       period_start(founded_date, founded_date_precision) as founded_on,
+       period_end(founded_date, founded_date_precision) as founded_on_latest,
+       founded_date_precision as founded_on_precision, reference_note,
+       lower(trim(succession_kind)) as succession_kind
+from raw.organizations;
+
+create or replace temp view weapon_systems as
+select lower(trim(weapon_system_id)) as weapon_system_id, trim(system_name) as system_name, is_generic, description
+from raw.weapon_systems;
+
+create or replace temp view weapon_system_aliases as
+select upper(trim(supplier_iso3)) || '|' || trim(name_as_written) as alias_key,
+       upper(trim(supplier_iso3)) as supplier_iso3, trim(name_as_written) as name_as_written,
+       lower(trim(weapon_system_id)) as weapon_system_id
+from raw.weapon_system_aliases;
+
+create or replace temp view entity_aliases as
+select trim(alias) as alias_text, lower(trim(entity_kind)) as entity_kind, upper(trim(code)) as entity_code
+from raw.entity_aliases;
+
+create or replace temp view value_check_exceptions as
+select trim(fact_id) as fact_id, trim(column_name) as column_name
+from raw.value_check_exceptions;
+
+create or replace temp view qualifiers as
+select lower(trim(qualifier)) as qualifier, meaning, wording, lower(trim(lower_bound_from)) as lower_bound_from,
+       lower(trim(upper_bound_from)) as upper_bound_from, lower_bound_inclusive, upper_bound_inclusive, is_exact,
+       coalesce(display_symbol, '') as display_symbol, sort_order
+from raw.qualifiers;
+
+create or replace temp view deal_stages as
+select lower(trim(stage)) as deal_stage, stage_order from raw.arms_deal_stages;
+
+create or replace temp view claim_attributes as
+select lower(trim(claim_attribute)) as claim_attribute, lower(trim(conflict_kind)) as conflict_kind
+from raw.claim_attributes;
+
+create or replace temp view conflict_kinds as
+select lower(trim(conflict_kind)) as conflict_kind from raw.conflict_kinds;
+
+create or replace temp view fact_tables as
+select lower(trim(fact_table)) as fact_table, nullif(upper(trim(fact_id_prefix)), '') as fact_id_prefix,
+       nullif(lower(trim(fact_mart)), '') as fact_mart
+from raw.fact_tables;
+
+create or replace temp view membership_event_types as
+select lower(trim(event_type)) as event_type, lower(trim(resulting_status)) as resulting_status,
+       cast(status_priority as integer) as status_priority, cast(is_one_off as boolean) as is_one_off,
+       cast(is_assertion as boolean) as is_assertion
+from raw.membership_event_types;
+
+create or replace temp view succession_kinds as
+select lower(trim(succession_kind)) as succession_kind, cast(continues_in_successor as boolean) as continues_in_successor,
+       cast(ends_predecessor as boolean) as ends_predecessor
+from raw.succession_kinds;
+
+create or replace temp view trade_figures as
+select fact_id, doc_id, upper(trim(reporter_iso3)) as reporter_iso3, upper(trim(partner_iso3)) as partner_iso3,
+       upper(trim(partner_org_code)) as partner_org_code, lower(trim(flow)) as flow, year as trade_year, value_usd,
+       value_usd_upper, share_pct, rank as partner_rank, lower(trim(qualifier)) as qualifier, evidence
+from read_parquet('{facts_dir}/trade_figures.parquet');
+
+create or replace temp view arms_transfers as
+select fact_id, doc_id, lower(trim(deal_key)) as deal_key, upper(trim(supplier_iso3)) as supplier_iso3,
+       upper(trim(recipient_iso3)) as recipient_iso3, trim(system_name) as system_name,
+       upper(trim(supplier_iso3)) || '|' || trim(system_name) as system_alias_key, lower(trim(category)) as category,
+       quantity, quantity_upper, value_usd, lower(trim(status)) as status, status_date as status_date_iso,
+       period_start(status_date, status_date_precision) as status_date_earliest,
+       period_end(status_date, status_date_precision) as status_date_latest,
+       status_date_precision, status_date_basis, date_basis_note, supply_start_year, supply_end_year,
+       lower(trim(qualifier)) as qualifier, evidence
+from read_parquet('{facts_dir}/arms_transfers.parquet');
+
+create or replace temp view arms_supplier_shares as
+select fact_id, doc_id, upper(trim(supplier_iso3)) as supplier_iso3, upper(trim(recipient_iso3)) as recipient_iso3,
+       period_start_year, period_end_year, share_pct, share_pct_upper, supplier_rank, supplier_rank_upper,
+       lower(trim(measure)) as measure, lower(trim(qualifier)) as qualifier, evidence
+from read_parquet('{facts_dir}/arms_supplier_shares.parquet');
+
+create or replace temp view membership_events as
+select fact_id, doc_id, upper(trim(country_iso3)) as country_iso3, upper(trim(org_code)) as org_code,
+       lower(trim(event_type)) as event_type, event_date as event_date_iso,
+       period_start(event_date, event_date_precision) as event_date_earliest,
+       period_end(event_date, event_date_precision) as event_date_latest,
+       event_date_precision, event_date_basis, date_basis_note, act_kind, evidence
+from read_parquet('{facts_dir}/membership_events.parquet');
+
+create or replace temp view treaties as
+select lower(trim(treaty_id)) as treaty_id, doc_id, trim(treaty_name) as treaty_name,
+       lower(trim(treaty_type)) as treaty_type, upper(trim(org_code)) as org_code, evidence
+from read_parquet('{facts_dir}/treaties.parquet');
+
+create or replace temp view treaty_parties as
+select fact_id, doc_id, lower(trim(treaty_id)) as treaty_id, upper(trim(party_code)) as party_code,
+       lower(trim(party_kind)) as party_kind, evidence
+from read_parquet('{facts_dir}/treaty_parties.parquet');
+
+create or replace temp view treaty_events as
+select fact_id, doc_id, lower(trim(treaty_id)) as treaty_id, lower(trim(event_type)) as event_type,
+       event_date as event_date_iso, period_start(event_date, event_date_precision) as event_date_earliest,
+       period_end(event_date, event_date_precision) as event_date_latest, event_date_precision, event_date_basis,
+       date_basis_note, valid_until_year, lower(trim(qualifier)) as qualifier, evidence
+from read_parquet('{facts_dir}/treaty_events.parquet');
+
+create or replace temp view events as
+select fact_id, doc_id, lower(trim(event_type)) as event_type, trim(event_name) as event_name,
+       event_date as event_date_iso, period_start(event_date, event_date_precision) as event_date_earliest,
+       period_end(event_date, event_date_precision) as event_date_latest, event_date_precision, event_date_basis,
+       date_basis_note, end_date as end_date_iso,
+       period_end(end_date, case length(end_date) when 4 then 'year' when 7 then 'month' else 'day' end) as end_date_latest,
+       upper(trim(location_iso3)) as location_iso3, location_detail, killed, displaced, troops, area_km2,
+       lower(trim(figure_qualifier)) as figure_qualifier, evidence
+from read_parquet('{facts_dir}/events.parquet');
+
+create or replace temp view event_actors as
+select fact_id, upper(trim(actor_code)) as actor_code, lower(trim(actor_kind)) as actor_kind,
+       lower(trim(role)) as actor_role
+from read_parquet('{facts_dir}/event_actors.parquet');
+
+create or replace temp view indicators as
+select fact_id, doc_id, upper(trim(subject_code)) as subject_code, lower(trim(subject_kind)) as subject_kind,
+       lower(trim(indicator)) as indicator, value, value_upper, lower(trim(unit)) as unit, ref_year,
+       ref_date as ref_date_iso, period_start(ref_date, ref_date_precision) as ref_date_earliest, ref_date_precision,
+       lower(trim(qualifier)) as qualifier, evidence
+from read_parquet('{facts_dir}/indicators.parquet');
+
+create or replace temp view excluded_mentions as
+select exclusion_id, doc_id from read_parquet('{facts_dir}/excluded_mentions.parquet');
+
+create or replace temp view claims as
+select claim_id, doc_id, upper(trim(subject_code)) as subject_code, lower(trim(subject_kind)) as subject_kind,
+       lower(trim(topic)) as topic, lower(trim(claim_attribute)) as claim_attribute,
+       lower(trim(claimed_value)) as claimed_value, nullif(trim(about_fact_id), '') as about_fact_id, evidence
+from read_parquet('{facts_dir}/claims.parquet');
+
+create or replace temp view conflict_resolutions as
+select resolution_id, lower(trim(conflict_kind)) as conflict_kind, trim(compared_thing) as compared_thing,
+       trim(adopted_reading) as adopted_reading, trim(reason) as reason
+from read_parquet('{facts_dir}/conflict_resolutions.parquet');
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Dimensions without facts
+-- ---------------------------------------------------------------------------------------------------------------
+
+create schema if not exists marts;
+
+create or replace table marts.dim_country as
+select iso3, iso2, iso_numeric, country_name, official_name, continent, un_region, is_historical from countries;
+
+create or replace table marts.dim_date as
+select cast(day as date) as date_day, cast(year(day) as integer) as year_number, cast(month(day) as integer) as month_number,
+       cast(day(day) as integer) as day_of_month, cast(quarter(day) as integer) as quarter_number,
+       strftime(day, '%Y-%m') as month_iso
+from range(date '1991-01-01', date '2031-01-01', interval 1 day) as days(day);
+
+create or replace table marts.dim_qualifier as
+select qualifier, meaning, wording, lower_bound_from, upper_bound_from, lower_bound_inclusive, upper_bound_inclusive,
+       is_exact, display_symbol, sort_order
+from qualifiers;
+
+create or replace table marts.dim_organization as
+select o.org_code, o.org_name, o.acronym, o.org_type, o.parent_org_code, o.predecessor_org_code,
+       s.successor_org_code, o.succession_kind, o.founded_on, o.founded_on_precision, o.reference_note
+from organizations as o
+left join (
+    select predecessor_org_code, min(org_code) as successor_org_code
+    from organizations where predecessor_org_code is not null group by all
+) as s on o.org_code = s.predecessor_org_code;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Fact marts read straight from one input each
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace table marts.fct_trade_flow as
+select t.fact_id, t.doc_id, t.reporter_iso3, t.partner_iso3, t.partner_org_code, t.flow, t.trade_year, t.value_usd,
+       bound(q.lower_bound_from, t.value_usd, null) as value_usd_lower,
+       bound(q.upper_bound_from, t.value_usd, t.value_usd_upper) as value_usd_upper,
+       t.share_pct,
+       bound(q.lower_bound_from, t.share_pct, null) as share_pct_lower,
+       bound(q.upper_bound_from, t.share_pct, null) as share_pct_upper,
+       t.partner_rank, t.qualifier, q.is_exact, t.evidence
+from trade_figures as t
+inner join qualifiers as q on t.qualifier = q.qualifier;
+
+create or replace table marts.fct_event as
+select e.fact_id, e.doc_id, e.event_type, e.event_name, e.event_date_iso, e.event_date_earliest, e.event_date_latest,
+       e.event_date_precision, e.event_date_basis, e.date_basis_note, e.end_date_iso, e.end_date_latest,
+       e.location_iso3, e.location_detail,
+       e.killed, bound(q.lower_bound_from, e.killed, null) as killed_lower, bound(q.upper_bound_from, e.killed, null) as killed_upper,
+       e.displaced, bound(q.lower_bound_from, e.displaced, null) as displaced_lower,
+       bound(q.upper_bound_from, e.displaced, null) as displaced_upper,
+       e.troops, bound(q.lower_bound_from, e.troops, null) as troops_lower, bound(q.upper_bound_from, e.troops, null) as troops_upper,
+       e.area_km2, bound(q.lower_bound_from, e.area_km2, null) as area_km2_lower,
+       bound(q.upper_bound_from, e.area_km2, null) as area_km2_upper,
+       e.figure_qualifier, q.is_exact as figures_are_exact, e.evidence
+from events as e
+left join qualifiers as q on e.figure_qualifier = q.qualifier;
+
+create or replace table marts.fct_event_actor as
+select fact_id || ':' || actor_code as event_actor_id, fact_id, actor_code, actor_kind,
+       case when actor_kind = 'country' then actor_code end as actor_iso3,
+       case when actor_kind = 'organization' then actor_code end as actor_org_code,
+       actor_role
+from event_actors;
+
+create or replace table marts.fct_indicator as
+select i.fact_id, i.doc_id, i.subject_code, i.subject_kind,
+       case when i.subject_kind = 'country' then i.subject_code end as subject_iso3,
+       case when i.subject_kind = 'organization' then i.subject_code end as subject_org_code,
+       i.indicator, i.value,
+       bound(q.lower_bound_from, i.value, null) as value_lower, bound(q.upper_bound_from, i.value, i.value_upper) as value_upper,
+       i.unit, i.ref_year, i.ref_date_iso, i.ref_date_earliest, i.ref_date_precision, i.qualifier, q.is_exact, i.evidence
+from indicators as i
+inner join qualifiers as q on i.qualifier = q.qualifier;
+
+create or replace table marts.fct_treaty_event as
+select fact_id, doc_id, treaty_id, event_type, event_date_iso, event_date_earliest, event_date_latest,
+       event_date_precision, event_date_basis, date_basis_note, valid_until_year, qualifier, evidence
+from treaty_events;
+
+-- a rank's qualifier bounds it like any figure; ranks count from 1, an exclusive bound moves by one
+create or replace table marts.fct_arms_supplier_share as
+select s.fact_id, s.doc_id, s.supplier_iso3, s.recipient_iso3, s.period_start_year, s.period_end_year, s.share_pct,
+       s.share_pct_upper, s.supplier_rank, s.supplier_rank_upper,
+       case when s.supplier_rank is not null then
+           coalesce(bound(q.lower_bound_from, s.supplier_rank, s.supplier_rank_upper)
+                    + case when q.lower_bound_inclusive then 0 else 1 end, 1) end as supplier_rank_best,
+       bound(q.upper_bound_from, s.supplier_rank, s.supplier_rank_upper)
+           - case when q.upper_bound_inclusive then 0 else 1 end as supplier_rank_worst,
+       s.measure, s.qualifier, s.evidence
+from arms_supplier_shares as s
+left join qualifiers as q on s.qualifier = q.qualifier;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Provenance: every fact of every table in one shape, and when each document becomes known
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace temp table facts as
+with unioned as (
+    select 'trade_figures' as fact_table, fact_id, doc_id, reporter_iso3 as subject_code,
+           cast(trade_year as varchar) as fact_date_iso, case when trade_year is not null then 'year' end as fact_date_precision,
+           case when trade_year is not null then 'stated' end as fact_date_basis, qualifier, evidence
+    from trade_figures
+    union all
+    select 'arms_transfers', fact_id, doc_id, supplier_iso3, status_date_iso, status_date_precision, status_date_basis,
+           qualifier, evidence
+    from arms_transfers
+    union all
+    select 'arms_supplier_shares', fact_id, doc_id, supplier_iso3, cast(period_start_year as varchar),
+           case when period_start_year is not null then 'year' end,
+           case when period_start_year is not null then 'stated' end, qualifier, evidence
+    from arms_supplier_shares
+    union all
+    select 'membership_events', fact_id, doc_id, country_iso3, event_date_iso, event_date_precision, event_date_basis,
+           null, evidence
+    from membership_events
+    union all
+    select 'treaties', treaty_id, doc_id, org_code, null, null, null, null, evidence from treaties
+    union all
+    select 'treaty_parties', fact_id, doc_id, party_code, null, null, null, null, evidence from treaty_parties
+    union all
+    select 'treaty_events', fact_id, doc_id, treaty_id, event_date_iso, event_date_precision, event_date_basis,
+           qualifier, evidence
+    from treaty_events
+    union all
+    select 'events', fact_id, doc_id, location_iso3, event_date_iso, event_date_precision, event_date_basis,
+           figure_qualifier, evidence
+    from events
+    union all
+    select 'indicators', fact_id, doc_id, subject_code, coalesce(ref_date_iso, cast(ref_year as varchar)),
+           coalesce(ref_date_precision, case when ref_year is not null then 'year' end),
+           case when ref_date_iso is not null or ref_year is not null then 'stated' end, qualifier, evidence
+    from indicators
+    union all
+    select 'claims', claim_id, doc_id, subject_code, null, null, null, null, evidence from claims
+)
+select u.fact_table || ':' || u.fact_id as fact_key, u.fact_table, ft.fact_id_prefix, ft.fact_mart, u.fact_id,
+       u.doc_id, u.subject_code, u.fact_date_iso,
+       period_start(u.fact_date_iso, u.fact_date_precision) as fact_date_earliest,
+       period_end(u.fact_date_iso, u.fact_date_precision) as fact_date_latest,
+       u.fact_date_precision, u.fact_date_basis, u.qualifier, u.evidence
+from unioned as u
+left join fact_tables as ft on u.fact_table = ft.fact_table;
+
+create or replace table marts.fct_fact_provenance as
+select f.fact_key, f.fact_table, f.fact_mart, f.fact_id, f.doc_id, d.published_on as doc_published_on, f.subject_code,
+       f.fact_date_iso, f.fact_date_earliest, f.fact_date_latest, f.fact_date_precision, f.fact_date_basis,
+       f.qualifier, f.evidence, cast(length(f.evidence) as bigint) as evidence_length
+from facts as f
+inner join documents as d on f.doc_id = d.doc_id;
+
+-- a document is known from the last day its publication date can mean, or from the first day of the latest fact it
+-- reports if that is later
+create or replace temp table documents_known as
+select d.doc_id, d.published_on, d.published_on_latest, r.latest_reported_on,
+       case when r.latest_reported_on > d.published_on_latest then r.latest_reported_on else d.published_on_latest end
+           as known_from,
+       case when r.latest_reported_on > d.published_on_latest then 'latest_reported_fact' else 'publication_period_end' end
+           as known_from_basis
+from documents as d
+left join (
+    select doc_id, max(fact_date_earliest) as latest_reported_on from facts group by doc_id
+) as r on d.doc_id = r.doc_id;
+
+create or replace table marts.dim_document as
+select d.doc_id, d.file_name, d.title, d.publisher, d.authors, d.published_on, d.published_on_latest,
+       d.published_on_precision, d.published_on_basis, k.known_from, k.known_from_basis, d.url, d.sha256
+from documents as d
+inner join documents_known as k on d.doc_id = k.doc_id;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Membership: status changes, per knowledge cut-off, into spells (with the organisation-lineage rules)
+-- ---------------------------------------------------------------------------------------------------------------
+
+-- dated events that put a country in a status, with the day their document becomes known
+create or replace temp table status_changes as
+select e.fact_id, e.doc_id, k.known_from, e.country_iso3, e.org_code, e.event_type, e.event_date_earliest as changed_on,
+       e.event_date_latest as changed_on_latest, e.event_date_precision as changed_on_precision, e.act_kind,
+       t.resulting_status as status, t.status_priority, t.is_assertion
+from membership_events as e
+inner join membership_event_types as t on e.event_type = t.event_type
+inner join documents_known as k on e.doc_id = k.doc_id
+where e.event_date_earliest is not null and t.resulting_status is not null;
+
+create or replace table marts.fct_membership_event as
+select e.fact_id, e.doc_id, e.country_iso3, e.org_code, e.event_type, c.status as resulting_status, e.event_date_iso,
+       e.event_date_earliest, e.event_date_latest, e.event_date_precision, e.event_date_basis, e.date_basis_note,
+       e.act_kind, e.evidence
+from membership_events as e
+left join status_changes as c on e.fact_id = c.fact_id;
+
+-- one cut-off per day a document becomes known, valid to the day before the next; each change belongs to every
+-- cut-off from its document's day on
+create or replace temp table known_changes as
+with cutoffs as (
+    select known_from as knowledge_from,
+           cast(lead(known_from) over (order by known_from) - interval 1 day as date) as knowledge_to
+    from (select distinct known_from from documents_known)
+)
+select c.knowledge_from, c.knowledge_to, s.fact_id, s.doc_id, s.country_iso3, s.org_code, s.changed_on,
+       s.changed_on_latest, s.changed_on_precision, s.act_kind, s.status, s.status_priority,
+       case when s.is_assertion then 'first_attested' else 'stated_event' end as change_basis
+from status_changes as s
+inner join cutoffs as c on s.known_from <= c.knowledge_from;
+
+-- Spells from a table of changes: on a day the strongest change wins; an assertion ("is a member") counts only before
+-- the pair's first dated change; a spell runs from its change to the day before the next change of another status.
+create or replace temp macro membership_spells(changes_table) as table
+with changes as (
+    select *
+    from query_table(changes_table)
+    qualify change_basis <> 'first_attested'
+        or coalesce(changed_on < min(case when change_basis <> 'first_attested' then changed_on end)
+                        over (partition by knowledge_from, country_iso3, org_code), true)
+),
+strongest as (
+    select *
+    from changes
+    qualify status_priority = max(status_priority) over (partition by knowledge_from, country_iso3, org_code, changed_on)
+),
+daily as (
+    select knowledge_from, knowledge_to, country_iso3, org_code, changed_on, status,
+           min(changed_on_latest) as changed_on_latest, min(changed_on_precision) as changed_on_precision,
+           min(fact_id) as first_fact_id, count(fact_id) as supporting_fact_count,
+           count_if(act_kind = 'legal_act') > 0 as has_legal_act,
+           count_if(act_kind = 'political_declaration') > 0 as has_declaration,
+           case when count_if(change_basis = 'stated_event') > 0 then 'stated_event'
+                when count_if(change_basis = 'succession') > 0 then 'succession'
+                else 'first_attested' end as start_basis
+    from strongest
+    group by all
+),
+starts as (
+    select *
+    from daily
+    qualify coalesce(lag(status) over (partition by knowledge_from, country_iso3, org_code order by changed_on) <> status, true)
+),
+spells as (
+    select *,
+           cast(lead(changed_on) over w - interval 1 day as date) as valid_to,
+           lead(changed_on_precision) over w as valid_to_precision
+    from starts
+    window w as (partition by knowledge_from, country_iso3, org_code order by changed_on)
+)
+select knowledge_from, knowledge_to,
+       country_iso3 || ':' || org_code || ':' || case when start_basis = 'first_attested' then 'attested:' else '' end
+           || cast(changed_on as varchar) as spell_id,
+       country_iso3, org_code, status, start_basis,
+       case when start_basis <> 'first_attested' then changed_on end as valid_from,
+       case when start_basis <> 'first_attested' then changed_on_latest end as valid_from_latest,
+       case when start_basis <> 'first_attested' then changed_on_precision end as valid_from_precision,
+       case when start_basis = 'first_attested' then changed_on end as first_attested_on,
+       case when start_basis = 'first_attested' then changed_on_latest end as first_attested_latest,
+       case when start_basis = 'first_attested' then changed_on_precision end as first_attested_precision,
+       valid_to, valid_to_precision,
+       case when has_legal_act then 'legal_act' when has_declaration then 'political_declaration'
+            else 'status_assertion' end as legal_basis,
+       first_fact_id as started_by_fact_id, supporting_fact_count
+from spells
+where status <> 'organisation_succeeded';
+
+create or replace temp table spells_from_facts as select * from membership_spells('known_changes');
+
+-- Lineage: on a successor's founding day, a status in force the day before in the predecessor continues in the
+-- successor (continues_in_successor, unless former) and/or ends in the predecessor (ends_predecessor: an end marker
+-- that outranks every stated change and never becomes a spell).
+create or replace temp table changes_with_lineage as
+with successions as (
+    select o.org_code as successor_org_code, o.predecessor_org_code, o.founded_on as succeeded_on,
+           o.founded_on_latest as succeeded_on_latest, o.founded_on_precision as succeeded_on_precision,
+           k.continues_in_successor, k.ends_predecessor
+    from organizations as o
+    inner join succession_kinds as k on o.succession_kind = k.succession_kind
+    where o.predecessor_org_code is not null and o.founded_on is not null
+),
+at_succession as (
+    select s.knowledge_from, s.knowledge_to, s.country_iso3, s.status, s.legal_basis, x.*
+    from spells_from_facts as s
+    inner join successions as x on s.org_code = x.predecessor_org_code
+    where coalesce(s.valid_from, s.first_attested_on) <= cast(x.succeeded_on - interval 1 day as date)
+      and (s.valid_to is null or cast(x.succeeded_on - interval 1 day as date) <= s.valid_to)
+)
+select * from known_changes
+union all
+select knowledge_from, knowledge_to, null, null, country_iso3, successor_org_code, succeeded_on, succeeded_on_latest,
+       succeeded_on_precision, legal_basis, status, 0, 'succession'
+from at_succession
+where continues_in_successor and status <> 'former'
+union all
+select knowledge_from, knowledge_to, null, null, country_iso3, predecessor_org_code, succeeded_on, succeeded_on_latest,
+       succeeded_on_precision, legal_basis, 'organisation_succeeded', 10, 'succession'
+from at_succession
+where ends_predecessor;
+
+create or replace temp table spells as select * from membership_spells('changes_with_lineage');
+
+create or replace table marts.fct_membership_spell as
+select spell_id, country_iso3, org_code, status, start_basis, valid_from, valid_from_latest, valid_from_precision,
+       first_attested_on, first_attested_latest, first_attested_precision, valid_to, valid_to_precision, legal_basis,
+       started_by_fact_id, supporting_fact_count, valid_to is null as is_open
+from spells
+where knowledge_to is null;
+
+create or replace table marts.fct_membership_spell_by_knowledge as
+select cast(knowledge_from as varchar) || ':' || spell_id as knowledge_spell_id, knowledge_from, knowledge_to, spell_id,
+       country_iso3, org_code, status, start_basis, valid_from, valid_from_latest, valid_from_precision,
+       first_attested_on, first_attested_latest, first_attested_precision, valid_to, valid_to_precision, legal_basis,
+       started_by_fact_id, supporting_fact_count, valid_to is null as is_open
+from spells;
+
+-- in force on a day on everything known, or on the documents known on another day
+create or replace macro marts.membership_as_of(as_of_date) as table (
+    select spell_id, country_iso3, org_code, status, start_basis, valid_from, valid_from_precision, first_attested_on,
+           first_attested_precision, valid_to, legal_basis,
+           as_of_date >= coalesce(valid_from_latest, first_attested_latest) as is_status_certain
+    from marts.fct_membership_spell
+    where coalesce(valid_from, first_attested_on) <= as_of_date and (valid_to is null or as_of_date <= valid_to)
+), (valid_on, known_on) as table (
+    select spell_id, country_iso3, org_code, status, start_basis, valid_from, valid_from_precision, first_attested_on,
+           first_attested_precision, valid_to, legal_basis,
+           valid_on >= coalesce(valid_from_latest, first_attested_latest) as is_status_certain, knowledge_from
+    from marts.fct_membership_spell_by_knowledge
+    where knowledge_from <= known_on and (knowledge_to is null or known_on <= knowledge_to)
+      and coalesce(valid_from, first_attested_on) <= valid_on and (valid_to is null or valid_on <= valid_to)
+);
+
+create or replace table marts.mart_membership_on_publication_dates as
+select d.doc_id || ':' || s.spell_id as doc_spell_id, d.doc_id, d.published_on, d.known_from, s.knowledge_spell_id,
+       s.spell_id, s.country_iso3, s.org_code, s.status, s.start_basis, s.valid_from, s.first_attested_on, s.valid_to,
+       d.known_from >= coalesce(s.valid_from_latest, s.first_attested_latest) as is_status_certain
+from marts.dim_document as d
+inner join marts.fct_membership_spell_by_knowledge as s
+    on s.knowledge_from <= d.known_from and (s.knowledge_to is null or d.known_from <= s.knowledge_to)
+    and coalesce(s.valid_from, s.first_attested_on) <= d.known_from and (s.valid_to is null or d.known_from <= s.valid_to);
+
+-- per country, organisation and year to 2025: the status on 31 December and every status held during the year
+create or replace table marts.mart_alignment_timeline as
+with spells as (
+    select country_iso3, org_code, status, start_basis, valid_to, coalesce(valid_from, first_attested_on) as in_force_from
+    from marts.fct_membership_spell
+),
+pairs as (
+    select s.country_iso3, s.org_code,
+           min(s.in_force_from) as first_known_on,
+           -- the years run from the first stated start; from the founding year (or 1991) if the first spell is attested only
+           case when arg_min(s.start_basis, s.in_force_from) = 'first_attested'
+                then greatest(coalesce(cast(year(any_value(o.founded_on)) as integer), 1991), 1991)
+                else cast(year(min(s.in_force_from)) as integer) end as first_year,
+           max(case when s.valid_to is null then 2025 else cast(year(s.valid_to) as integer) end) as last_year
+    from spells as s
+    left join marts.dim_organization as o on s.org_code = o.org_code
+    group by s.country_iso3, s.org_code
+),
+pair_years as (
+    select p.country_iso3, p.org_code, p.first_known_on, cast(y.year_number as integer) as year_number,
+           make_date(y.year_number, 1, 1) as year_start, make_date(y.year_number, 12, 31) as year_end
+    from pairs as p
+    inner join range(1991, 2026) as y(year_number) on y.year_number between p.first_year and p.last_year
+),
+per_year as (
+    select py.country_iso3, py.org_code, py.year_number, py.year_end, py.first_known_on,
+           any_value(s.status) filter (where s.in_force_from <= py.year_end and (s.valid_to is null or py.year_end <= s.valid_to))
+               as status_at_year_end,
+           any_value(s.start_basis) filter (where s.in_force_from <= py.year_end and (s.valid_to is null or py.year_end <= s.valid_to))
+               as start_basis_at_year_end,
+           string_agg(distinct s.status, ', ' order by s.status) as statuses_during_year,
+           count(distinct s.status) as status_count
+    from pair_years as py
+    left join spells as s
+        on py.country_iso3 = s.country_iso3 and py.org_code = s.org_code
+        and s.in_force_from <= py.year_end and (s.valid_to is null or py.year_start <= s.valid_to)
+    group by all
+)
+select y.country_iso3 || ':' || y.org_code || ':' || cast(y.year_number as varchar) as timeline_id,
+       y.country_iso3, c.country_name, y.org_code, o.org_name, o.org_type, y.year_number,
+       case when y.status_at_year_end is not null then y.status_at_year_end
+            when y.year_end < y.first_known_on then 'not_stated_yet'
+            else 'no_record' end as status_at_year_end,
+       y.start_basis_at_year_end, y.statuses_during_year, y.status_count > 1 as status_changed_during_year
+from per_year as y
+inner join marts.dim_country as c on y.country_iso3 = c.iso3
+inner join marts.dim_organization as o on y.org_code = o.org_code;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Arms: stages resolved to canonical weapon systems, deals, systems, the supplier shift
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace table marts.fct_arms_transfer as
+select t.fact_id, t.doc_id, t.deal_key, a.weapon_system_id, t.supplier_iso3, t.recipient_iso3, t.system_name, t.category,
+       t.quantity, t.quantity_upper, t.value_usd, t.status, s.stage_order, t.status_date_iso, t.status_date_earliest,
+       t.status_date_latest, t.status_date_precision, t.status_date_basis, t.date_basis_note, t.supply_start_year,
+       t.supply_end_year, t.qualifier, t.evidence
+from arms_transfers as t
+left join weapon_system_aliases as a on t.system_alias_key = a.alias_key
+left join deal_stages as s on t.status = s.deal_stage;
+
+-- one row per deal and stage, dated by its earliest statement
+create or replace table marts.fct_arms_deal_stage as
+with stages as (
+    select deal_key, status as deal_stage, min(stage_order) as stage_order,
+           first({'iso': status_date_iso, 'earliest': status_date_earliest, 'latest': status_date_latest,
+                  'precision': status_date_precision}
+                 order by status_date_earliest nulls last, status_date_latest nulls last, fact_id) as earliest,
+           count(*) as stage_fact_count, count(distinct doc_id) as doc_count,
+           string_agg(fact_id, ', ' order by fact_id) as fact_ids
+    from marts.fct_arms_transfer
+    group by deal_key, status
+)
+select deal_key || ':' || deal_stage as deal_stage_id, deal_key, deal_stage, stage_order,
+       earliest.iso as stage_date_iso, earliest.earliest as stage_date_earliest, earliest.latest as stage_date_latest,
+       earliest.precision as stage_date_precision, cast(year(earliest.earliest) as integer) as stage_year,
+       stage_fact_count, doc_count, fact_ids
+from stages;
+
+create or replace table marts.fct_arms_deal as
+with transfers as (
+    select t.*, w.system_name as canonical_system_name, w.is_generic as is_generic_system,
+           -- a statement's quantity bounds from its qualifier's rule ("up to" -> upper only, a range -> both)
+           case when t.quantity is not null then bound(q.lower_bound_from, t.quantity, t.quantity_upper) end as lower_bound,
+           case when t.quantity is not null then bound(q.upper_bound_from, t.quantity, t.quantity_upper) end as upper_bound
+    from marts.fct_arms_transfer as t
+    left join weapon_systems as w on t.weapon_system_id = w.weapon_system_id
+    left join qualifiers as q on t.qualifier = q.qualifier
+),
+deals as (
+    select deal_key, min(supplier_iso3) as supplier_iso3, min(recipient_iso3) as recipient_iso3,
+           min(weapon_system_id) as weapon_system_id, min(canonical_system_name) as system_name,
+           min(case when is_generic_system then 1 else 0 end) = 1 as is_generic_system, min(category) as category,
+           min(lower_bound) as quantity_low, max(upper_bound) as quantity_high,
+           count(quantity) > 0 as has_quantity,
+           count(distinct quantity) as distinct_quantity_count,
+           count(distinct qualifier) filter (where quantity is not null) as distinct_qualifier_count,
+           min(qualifier) filter (where quantity is not null) as only_qualifier,
+           min(supply_start_year) as supply_start_year, max(supply_end_year) as supply_end_year,
+           count(*) as stage_fact_count, count(distinct doc_id) as doc_count,
+           string_agg(distinct doc_id, ', ' order by doc_id) as doc_ids, string_agg(fact_id, ', ' order by fact_id) as fact_ids
+    from transfers
+    group by deal_key
+),
+stages as (
+    select deal_key,
+           arg_max({'stage': deal_stage, 'stage_order': stage_order, 'iso': stage_date_iso,
+                    'earliest': stage_date_earliest, 'latest': stage_date_latest}, stage_order) as furthest,
+           min(stage_date_earliest) as first_stage_date,
+           string_agg(deal_stage || ' ' || coalesce(stage_date_iso, 'undated'), ' > ' order by stage_order) as stage_timeline
+    from marts.fct_arms_deal_stage
+    group by deal_key
+),
+-- the qualifier of a stated range: the reading of texts that disagree on the quantity
+range_qualifier as (
+    select min(qualifier) as qualifier from qualifiers where lower_bound_from = 'value' and upper_bound_from = 'value_upper'
+)
+select d.deal_key, d.supplier_iso3, d.recipient_iso3, d.weapon_system_id, d.system_name, d.is_generic_system, d.category,
+       d.quantity_low, d.quantity_high,
+       case when not d.has_quantity then null
+            when d.distinct_quantity_count > 1 or d.distinct_qualifier_count > 1 then r.qualifier
+            else d.only_qualifier end as quantity_qualifier,
+       d.distinct_quantity_count > 1 as has_quantity_conflict,
+       s.furthest.stage as furthest_stage, s.furthest.stage_order as furthest_stage_order,
+       s.furthest.iso as furthest_stage_date_iso, s.furthest.earliest as furthest_stage_date_earliest,
+       s.furthest.latest as furthest_stage_date_latest, s.first_stage_date, s.stage_timeline,
+       d.supply_start_year, d.supply_end_year, d.doc_count, d.doc_ids, d.stage_fact_count, d.fact_ids
+from deals as d
+inner join stages as s on d.deal_key = s.deal_key
+cross join range_qualifier as r;
+
+create or replace table marts.dim_weapon_system as
+with deals as (
+    select weapon_system_id, min(category) as category, count(distinct category) as category_count,
+           min(supplier_iso3) as supplier_iso3, count(distinct supplier_iso3) as supplier_count, count(*) as deal_count
+    from marts.fct_arms_deal
+    group by weapon_system_id
+),
+spellings as (
+    select weapon_system_id, string_agg(distinct system_name, '; ' order by system_name) as names_as_written
+    from marts.fct_arms_transfer
+    group by weapon_system_id
+)
+select w.weapon_system_id, w.system_name, w.is_generic, w.description, s.names_as_written, d.category, d.category_count,
+       d.supplier_iso3, d.supplier_count, d.deal_count
+from weapon_systems as w
+inner join deals as d on w.weapon_system_id = d.weapon_system_id
+inner join spellings as s on w.weapon_system_id = s.weapon_system_id;
+
+-- per supplier, recipient and year: stated shares and ranks covering the year, stages dated in it, deals supplying
+create or replace table marts.mart_arms_supplier_shift as
+with shares as (
+    select fact_id, supplier_iso3, recipient_iso3, share_pct, supplier_rank_best, supplier_rank_worst,
+           coalesce(period_start_year, period_end_year) as first_year, coalesce(period_end_year, period_start_year) as last_year,
+           case when measure in ('share_of_arms_imports', 'share_of_arms_holdings') then measure end as arms_measure,
+           measure in ('share_of_arms_imports', 'share_of_arms_holdings') as is_arms_measure
+    from marts.fct_arms_supplier_share
+    where coalesce(period_start_year, period_end_year) is not null
+),
+share_years as (
+    select supplier_iso3, recipient_iso3, y.year_number,
+           max(share_pct) filter (where is_arms_measure) as max_arms_share_pct,
+           min(share_pct) filter (where is_arms_measure) as min_arms_share_pct,
+           max(share_pct) filter (where not is_arms_measure) as max_other_share_pct,
+           min(supplier_rank_best) filter (where is_arms_measure) as best_arms_supplier_rank,
+           max(supplier_rank_worst) filter (where is_arms_measure) as worst_arms_supplier_rank,
+           string_agg(distinct arms_measure, ', ' order by arms_measure) as arms_share_measures,
+           string_agg(fact_id, ', ' order by fact_id) as share_fact_ids
+    from shares
+    inner join range(1991, 2031) as y(year_number) on y.year_number between shares.first_year and shares.last_year
+    group by all
+),
+deal_years as (
+    select d.supplier_iso3, d.recipient_iso3, s.stage_year as year_number, count(*) as deal_stage_count,
+           count(distinct d.weapon_system_id) as system_count,
+           string_agg(d.system_name || ' (' || s.deal_stage || ')', ', ' order by s.stage_order, d.system_name)
+               as systems_and_stages
+    from marts.fct_arms_deal_stage as s
+    inner join marts.fct_arms_deal as d on s.deal_key = d.deal_key
+    where s.stage_year is not null
+    group by all
+),
+supply_years as (
+    select d.supplier_iso3, d.recipient_iso3, y.year_number, count(*) as supplying_deal_count
+    from marts.fct_arms_deal as d
+    inner join range(1991, 2031) as y(year_number) on y.year_number between d.supply_start_year and d.supply_end_year
+    group by all
+),
+keys as (
+    select supplier_iso3, recipient_iso3, year_number from share_years
+    union
+    select supplier_iso3, recipient_iso3, year_number from deal_years
+    union
+    select supplier_iso3, recipient_iso3, year_number from supply_years
+)
+select k.supplier_iso3 || ':' || k.recipient_iso3 || ':' || cast(k.year_number as varchar) as supplier_year_id,
+       k.supplier_iso3, k.recipient_iso3, cast(k.year_number as integer) as year_number, k.supplier_iso3 = 'RUS' as is_russia,
+       sh.min_arms_share_pct, sh.max_arms_share_pct, sh.arms_share_measures, sh.max_other_share_pct,
+       sh.best_arms_supplier_rank, sh.worst_arms_supplier_rank, sh.share_fact_ids,
+       coalesce(dy.deal_stage_count, 0) as deal_stage_count, coalesce(dy.system_count, 0) as system_count,
+       dy.systems_and_stages, coalesce(sy.supplying_deal_count, 0) as supplying_deal_count
+from keys as k
+left join share_years as sh using (supplier_iso3, recipient_iso3, year_number)
+left join deal_years as dy using (supplier_iso3, recipient_iso3, year_number)
+left join supply_years as sy using (supplier_iso3, recipient_iso3, year_number);
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Treaties
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace table marts.dim_treaty as
+with steps as (
+    select treaty_id,
+           min(event_date_earliest) filter (where event_type = 'signed') as signed_on,
+           min(event_date_earliest) filter (where event_type = 'in_force') as in_force_on,
+           max(event_date_earliest) filter (where event_type = 'extended') as last_extended_on,
+           max(valid_until_year) as valid_until_year,
+           min(event_date_earliest) filter (where event_type = 'suspended') as suspended_on,
+           min(event_date_earliest) filter (where event_type = 'denounced') as denounced_on,
+           count(*) as step_count, count(distinct doc_id) as doc_count
+    from treaty_events
+    group by treaty_id
+),
+parties as (
+    select treaty_id, count(distinct party_code) as party_count from treaty_parties group by treaty_id
+)
+select t.treaty_id, t.treaty_name, t.treaty_type, t.org_code, t.doc_id as named_in_doc_id, s.signed_on, s.in_force_on,
+       s.last_extended_on, s.valid_until_year, make_date(s.valid_until_year, 12, 31) as valid_until, s.suspended_on,
+       s.denounced_on,
+       case when s.denounced_on is not null then 'denounced'
+            when s.suspended_on is not null then 'suspended'
+            when s.last_extended_on is not null then 'extended'
+            when s.in_force_on is not null then 'in_force'
+            when s.signed_on is not null then 'signed'
+            else 'named_only' end as lifecycle_stage,
+       coalesce(s.step_count, 0) as step_count, coalesce(s.doc_count, 0) as doc_count,
+       coalesce(p.party_count, 0) as party_count
+from treaties as t
+left join steps as s on t.treaty_id = s.treaty_id
+left join parties as p on t.treaty_id = p.treaty_id;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Trade partners
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace table marts.mart_trade_partners as
+with trade as (
+    select * from marts.fct_trade_flow where partner_iso3 is not null
+),
+-- one figure per partner, flow and year (the lowest stated), then the previous stated year's figure
+yearly as (
+    select reporter_iso3, partner_iso3, flow, trade_year,
+           lag(trade_year) over w as previous_year, lag(value_usd) over w as previous_value_usd,
+           lag(value_usd_lower) over w as previous_value_usd_lower, lag(value_usd_upper) over w as previous_value_usd_upper,
+           lag(is_exact) over w as previous_is_exact
+    from (
+        select * from trade
+        where value_usd is not null and trade_year is not null
+        qualify row_number() over (partition by reporter_iso3, partner_iso3, flow, trade_year order by value_usd, fact_id) = 1
+    )
+    window w as (partition by reporter_iso3, partner_iso3, flow order by trade_year)
+),
+csto as (
+    select country_iso3, coalesce(valid_from, first_attested_on) as in_force_from, valid_to
+    from marts.fct_membership_spell
+    where org_code = 'CSTO' and status in ('member', 'participation_frozen')
+),
+joined as (
+    select t.*, c.country_name as partner_name,
+           case when t.trade_year is not null then exists (
+               select 1 from csto
+               where csto.country_iso3 = t.partner_iso3
+                 and csto.in_force_from <= make_date(t.trade_year, 12, 31)
+                 and (csto.valid_to is null or make_date(t.trade_year, 12, 31) <= csto.valid_to)
+           ) end as partner_in_csto,
+           y.previous_year, y.previous_value_usd, y.previous_value_usd_lower, y.previous_value_usd_upper, y.previous_is_exact,
+           pct_change(t.value_usd, y.previous_value_usd) as growth,
+           case when t.value_usd is not null and y.previous_value_usd > 0 then t.is_exact and y.previous_is_exact end
+               as growth_is_exact,
+           pct_change_down(t.value_usd_lower, y.previous_value_usd_upper) as growth_floor,
+           pct_change_up(t.value_usd_upper, y.previous_value_usd_lower) as growth_ceiling
+    from trade as t
+    inner join marts.dim_country as c on t.partner_iso3 = c.iso3
+    left join yearly as y
+        on t.reporter_iso3 = y.reporter_iso3 and t.partner_iso3 = y.partner_iso3 and t.flow = y.flow
+        and t.trade_year = y.trade_year
+)
+select fact_id, doc_id, reporter_iso3, partner_iso3, partner_name, flow, trade_year, value_usd, value_usd_lower,
+       value_usd_upper, qualifier, is_exact, share_pct, share_pct_lower, share_pct_upper, partner_rank, partner_in_csto,
+       previous_year, previous_value_usd, previous_value_usd_lower, previous_value_usd_upper, previous_is_exact,
+       growth as growth_pct_since_previous_year,
+       -- an exact growth is its own bound
+       case when growth_is_exact then growth else growth_floor end as growth_pct_lower,
+       case when growth_is_exact then growth else growth_ceiling end as growth_pct_upper,
+       growth_is_exact, evidence
+from joined;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Source conflicts: pairs of facts from different documents that disagree
+-- ---------------------------------------------------------------------------------------------------------------
+
+-- Each fact becomes comparable statements (what it is about, which attribute, an amount, a date period or a text);
+-- one self-join pairs statements from different documents that disagree: amounts or texts that differ, date periods
+-- that do not overlap (only for steps that happen once). Then status assertions contradicted by an earlier dated
+-- change in another document.
+create or replace table marts.mart_source_conflicts as
+with statements as (
+    select 'trade_figures' as fact_table,
+           reporter_iso3 || '-' || coalesce(partner_iso3, partner_org_code) || ' ' || flow || ' ' || cast(trade_year as varchar)
+               as compared_thing,
+           attribute as differing_attribute, fact_id, doc_id, amount,
+           cast(null as date) as date_earliest, cast(null as date) as date_latest, cast(null as varchar) as date_iso,
+           cast(null as varchar) as text_value, evidence
+    from marts.fct_trade_flow
+    cross join lateral (
+        values ('value_usd', value_usd), ('share_pct', share_pct), ('partner_rank', cast(partner_rank as double))
+    ) as figures(attribute, amount)
+    where amount is not null
+    union all
+    select 'arms_supplier_shares',
+           supplier_iso3 || '->' || recipient_iso3 || ' ' || measure || ' ' || coalesce(cast(period_start_year as varchar), '?')
+               || '-' || coalesce(cast(period_end_year as varchar), '?'),
+           'share_pct', fact_id, doc_id, share_pct, null, null, null, null, evidence
+    from marts.fct_arms_supplier_share
+    union all
+    select 'membership_events', country_iso3 || ' ' || event_type || ' ' || org_code, 'date', fact_id, doc_id, null,
+           event_date_earliest, event_date_latest, event_date_iso, null, evidence
+    from marts.fct_membership_event
+    where event_type in (select event_type from membership_event_types where is_one_off)
+    union all
+    select 'treaty_events', treaty_id || ' ' || event_type, 'date', fact_id, doc_id, null, event_date_earliest,
+           event_date_latest, event_date_iso, null, evidence
+    from marts.fct_treaty_event
+    where event_type in ('signed', 'initialed', 'ratified', 'in_force', 'denounced', 'expires')
+    union all
+    select 'arms_transfers', deal_key || ' ' || status, 'date', fact_id, doc_id, null, status_date_earliest,
+           status_date_latest, status_date_iso, null, evidence
+    from marts.fct_arms_transfer
+    union all
+    select 'arms_transfers', deal_key || ' ' || status || ' quantity', 'amount', fact_id, doc_id, cast(quantity as double),
+           null, null, null, null, evidence
+    from marts.fct_arms_transfer
+    where quantity is not null
+    union all
+    select 'treaty_events', treaty_id || ' ' || event_type || ' valid until', 'amount', fact_id, doc_id,
+           cast(valid_until_year as double), null, null, null, null, evidence
+    from marts.fct_treaty_event
+    where valid_until_year is not null
+    union all
+    select 'indicators', subject_code || ' ' || indicator || ' ' || unit || ' ' || coalesce(ref_date_iso, cast(ref_year as varchar), 'undated'),
+           'amount', fact_id, doc_id, value, null, null, null, null, evidence
+    from marts.fct_indicator
+    union all
+    select 'claims', subject_code || ' ' || topic || ' ' || claim_attribute, claim_attribute, claim_id, doc_id, null,
+           null, null, null, claimed_value, evidence
+    from claims
+),
+statement_conflicts as (
+    select case when l.fact_table = 'claims' then a.conflict_kind when l.differing_attribute = 'date' then 'date' else 'value' end
+               as conflict_kind,
+           l.fact_table, l.compared_thing, l.differing_attribute,
+           l.fact_id as left_fact_id, l.doc_id as left_doc_id,
+           coalesce(l.date_iso, l.text_value, cast(l.amount as varchar)) as left_value, l.evidence as left_evidence,
+           r.fact_id as right_fact_id, r.doc_id as right_doc_id,
+           coalesce(r.date_iso, r.text_value, cast(r.amount as varchar)) as right_value, r.evidence as right_evidence
+    from statements as l
+    inner join statements as r
+        on l.fact_table = r.fact_table and l.compared_thing = r.compared_thing
+        and l.differing_attribute = r.differing_attribute and l.doc_id < r.doc_id
+    left join claim_attributes as a on l.fact_table = 'claims' and l.differing_attribute = a.claim_attribute
+    where l.amount <> r.amount or l.date_latest < r.date_earliest or r.date_latest < l.date_earliest
+       or l.text_value <> r.text_value
+),
+membership_statuses as (
+    select fact_id, doc_id, country_iso3, org_code, resulting_status, act_kind, event_date_earliest, event_date_latest, evidence
+    from marts.fct_membership_event
+    where resulting_status is not null and event_date_earliest is not null
+),
+dated_changes as (
+    select * from membership_statuses where act_kind <> 'status_assertion'
+),
+-- an assertion against a change certainly over before it and not replaced, before it, by a change to another status
+contradicted as (
+    select a.country_iso3, a.org_code,
+           a.fact_id as assertion_fact_id, a.doc_id as assertion_doc_id, a.resulting_status as asserted_status,
+           a.evidence as assertion_evidence,
+           c.fact_id as change_fact_id, c.doc_id as change_doc_id, c.resulting_status as changed_status,
+           c.evidence as change_evidence
+    from membership_statuses as a
+    inner join dated_changes as c
+        on a.country_iso3 = c.country_iso3 and a.org_code = c.org_code and a.event_date_earliest > c.event_date_latest
+    where a.act_kind = 'status_assertion'
+      and c.doc_id <> a.doc_id and c.resulting_status <> a.resulting_status
+      and not exists (
+          select 1 from dated_changes as later
+          where later.country_iso3 = c.country_iso3 and later.org_code = c.org_code
+            and later.resulting_status <> c.resulting_status
+            and later.event_date_earliest > c.event_date_latest and later.event_date_latest < a.event_date_earliest
+      )
+),
+status_conflicts as (
+    select 'status' as conflict_kind, 'membership_events' as fact_table,
+           country_iso3 || ' ' || org_code || ' status' as compared_thing, 'status' as differing_attribute,
+           -- the document that sorts first is the left side
+           case when change_doc_id < assertion_doc_id then change_fact_id else assertion_fact_id end as left_fact_id,
+           case when change_doc_id < assertion_doc_id then change_doc_id else assertion_doc_id end as left_doc_id,
+           case when change_doc_id < assertion_doc_id then changed_status else asserted_status end as left_value,
+           case when change_doc_id < assertion_doc_id then change_evidence else assertion_evidence end as left_evidence,
+           case when change_doc_id < assertion_doc_id then assertion_fact_id else change_fact_id end as right_fact_id,
+           case when change_doc_id < assertion_doc_id then assertion_doc_id else change_doc_id end as right_doc_id,
+           case when change_doc_id < assertion_doc_id then asserted_status else changed_status end as right_value,
+           case when change_doc_id < assertion_doc_id then assertion_evidence else change_evidence end as right_evidence
+    from contradicted
+),
+conflicts as (
+    select * from statement_conflicts
+    union all
+    select * from status_conflicts
+)
+select c.left_fact_id || '~' || c.right_fact_id || ':' || c.differing_attribute as conflict_id, c.conflict_kind,
+       c.fact_table, c.compared_thing, c.differing_attribute, c.left_fact_id, c.left_doc_id, c.left_value, c.left_evidence,
+       c.right_fact_id, c.right_doc_id, c.right_value, c.right_evidence, r.resolution_id,
+       coalesce('uses ' || r.adopted_reading || ': ' || r.reason,
+                'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing') as resolution,
+       r.resolution_id is not null as is_resolved
+from conflicts as c
+left join conflict_resolutions as r on c.conflict_kind = r.conflict_kind and c.compared_thing = r.compared_thing;
