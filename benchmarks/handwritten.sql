@@ -78,7 +78,7 @@ select trim(alias) as alias_text, lower(trim(entity_kind)) as entity_kind, upper
 from raw.entity_aliases;
 
 create or replace temp view value_check_exceptions as
-select trim(fact_id) as fact_id, trim(column_name) as column_name
+select trim(fact_id) as fact_id, trim(column_name) as column_name, reason
 from raw.value_check_exceptions;
 
 create or replace temp view qualifiers as
@@ -959,3 +959,1132 @@ select c.left_fact_id || '~' || c.right_fact_id || ':' || c.differing_attribute 
        r.resolution_id is not null as is_resolved
 from conflicts as c
 left join conflict_resolutions as r on c.conflict_kind = r.conflict_kind and c.compared_thing = r.compared_thing;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Checks: the rules the project's data tests state, on the inputs (cleaned views), the intermediate tables and
+-- the marts. One aggregate scan per relation: each column below counts the failing rows of one rule, named
+-- "rule|columns" and unpivoted into one row per check. Uniqueness is counted, not indexed: rows minus distinct
+-- values (or value combinations), nulls left to not_null. Relationships: values (not null) missing from the
+-- referenced column. Ranges, order and accepted values: rows outside. The rules dbt checks on an intermediate
+-- model this script does not build (the arms stages, the treaty lifecycles) are checked once, on the mart that
+-- holds the same rows.
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace temp table checks (relation varchar, rule varchar, columns varchar, failing_rows bigint);
+
+insert into checks
+select 'claim_attributes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(claim_attribute is null) as "not_null|claim_attribute",
+        count_if(conflict_kind is null) as "not_null|conflict_kind",
+        count_if(conflict_kind not in (select conflict_kind from conflict_kinds where conflict_kind is not null)) as "relationships|conflict_kind -> conflict_kinds.conflict_kind",
+        count(claim_attribute) - count(distinct claim_attribute) as "unique|claim_attribute"
+    from claim_attributes
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'conflict_kinds', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(conflict_kind is null) as "not_null|conflict_kind",
+        count(conflict_kind) - count(distinct conflict_kind) as "unique|conflict_kind"
+    from conflict_kinds
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'countries', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(iso3 is null) as "not_null|iso3",
+        count(iso3) - count(distinct iso3) as "unique|iso3"
+    from countries
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'deal_stages', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(deal_stage is null) as "not_null|deal_stage",
+        count_if(stage_order is null) as "not_null|stage_order",
+        count(deal_stage) - count(distinct deal_stage) as "unique|deal_stage",
+        count(stage_order) - count(distinct stage_order) as "unique|stage_order"
+    from deal_stages
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'documents', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(published_on is null) as "not_null|published_on",
+        count_if(published_on_latest is null) as "not_null|published_on_latest",
+        count(doc_id) - count(distinct doc_id) as "unique|doc_id"
+    from documents
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'entity_aliases', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(alias_text is null) as "not_null|alias_text",
+        count_if(entity_code is null) as "not_null|entity_code",
+        count_if(entity_kind is null) as "not_null|entity_kind",
+        count(alias_text) - count(distinct alias_text) as "unique|alias_text"
+    from entity_aliases
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fact_tables', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(fact_table is null) as "not_null|fact_table",
+        count(fact_id_prefix) - count(distinct fact_id_prefix) as "unique|fact_id_prefix",
+        count(fact_table) - count(distinct fact_table) as "unique|fact_table"
+    from fact_tables
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'membership_event_types', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(resulting_status not in ('member', 'partner', 'observer', 'suspended', 'participation_frozen', 'former')) as "accepted_values|resulting_status",
+        count_if(event_type is null) as "not_null|event_type",
+        count_if(is_assertion is null) as "not_null|is_assertion",
+        count_if(is_one_off is null) as "not_null|is_one_off",
+        count_if(status_priority is null) as "not_null|status_priority",
+        count(event_type) - count(distinct event_type) as "unique|event_type"
+    from membership_event_types
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'organizations', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(org_type is null) as "not_null|org_type",
+        count_if(parent_org_code not in (select org_code from organizations where org_code is not null)) as "relationships|parent_org_code -> organizations.org_code",
+        count_if(predecessor_org_code not in (select org_code from organizations where org_code is not null)) as "relationships|predecessor_org_code -> organizations.org_code",
+        count_if(succession_kind not in (select succession_kind from succession_kinds where succession_kind is not null)) as "relationships|succession_kind -> succession_kinds.succession_kind",
+        count(org_code) - count(distinct org_code) as "unique|org_code"
+    from organizations
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'qualifiers', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(lower_bound_from not in ('value', 'none')) as "accepted_values|lower_bound_from",
+        count_if(upper_bound_from not in ('value', 'value_upper', 'none')) as "accepted_values|upper_bound_from",
+        count_if(is_exact is null) as "not_null|is_exact",
+        count_if(lower_bound_from is null) as "not_null|lower_bound_from",
+        count_if(qualifier is null) as "not_null|qualifier",
+        count_if(upper_bound_from is null) as "not_null|upper_bound_from",
+        count(qualifier) - count(distinct qualifier) as "unique|qualifier"
+    from qualifiers
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'succession_kinds', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(continues_in_successor is null) as "not_null|continues_in_successor",
+        count_if(ends_predecessor is null) as "not_null|ends_predecessor",
+        count_if(succession_kind is null) as "not_null|succession_kind",
+        count(succession_kind) - count(distinct succession_kind) as "unique|succession_kind"
+    from succession_kinds
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'value_check_exceptions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(column_name is null) as "not_null|column_name",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(reason is null) as "not_null|reason",
+        count(*) - count(distinct (fact_id, column_name)) as "unique_combination|fact_id, column_name"
+    from value_check_exceptions
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'weapon_system_aliases', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(alias_key is null) as "not_null|alias_key",
+        count_if(supplier_iso3 is null) as "not_null|supplier_iso3",
+        count_if(weapon_system_id is null) as "not_null|weapon_system_id",
+        count_if(supplier_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|supplier_iso3 -> countries.iso3",
+        count_if(weapon_system_id not in (select weapon_system_id from weapon_systems where weapon_system_id is not null)) as "relationships|weapon_system_id -> weapon_systems.weapon_system_id",
+        count(alias_key) - count(distinct alias_key) as "unique|alias_key",
+        count(*) - count(distinct (supplier_iso3, name_as_written)) as "unique_combination|supplier_iso3, name_as_written"
+    from weapon_system_aliases
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'weapon_systems', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(is_generic is null) as "not_null|is_generic",
+        count_if(weapon_system_id is null) as "not_null|weapon_system_id",
+        count(weapon_system_id) - count(distinct weapon_system_id) as "unique|weapon_system_id"
+    from weapon_systems
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'arms_supplier_shares', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(recipient_iso3 is null) as "not_null|recipient_iso3",
+        count_if(supplier_iso3 is null) as "not_null|supplier_iso3",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(qualifier not in (select qualifier from qualifiers where qualifier is not null)) as "relationships|qualifier -> qualifiers.qualifier",
+        count_if(recipient_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|recipient_iso3 -> countries.iso3",
+        count_if(supplier_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|supplier_iso3 -> countries.iso3",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from arms_supplier_shares
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'arms_transfers', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(recipient_iso3 is null) as "not_null|recipient_iso3",
+        count_if(status is null) as "not_null|status",
+        count_if(supplier_iso3 is null) as "not_null|supplier_iso3",
+        count_if(system_alias_key is null) as "not_null|system_alias_key",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(qualifier not in (select qualifier from qualifiers where qualifier is not null)) as "relationships|qualifier -> qualifiers.qualifier",
+        count_if(recipient_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|recipient_iso3 -> countries.iso3",
+        count_if(status not in (select deal_stage from deal_stages where deal_stage is not null)) as "relationships|status -> deal_stages.deal_stage",
+        count_if(supplier_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|supplier_iso3 -> countries.iso3",
+        count_if(system_alias_key not in (select alias_key from weapon_system_aliases where alias_key is not null)) as "relationships|system_alias_key -> weapon_system_aliases.alias_key",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from arms_transfers
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'claims', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(claim_attribute is null) as "not_null|claim_attribute",
+        count_if(claim_id is null) as "not_null|claim_id",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(about_fact_id not in (select fact_id from facts where fact_id is not null)) as "relationships|about_fact_id -> facts.fact_id",
+        count_if(claim_attribute not in (select claim_attribute from claim_attributes where claim_attribute is not null)) as "relationships|claim_attribute -> claim_attributes.claim_attribute",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count(claim_id) - count(distinct claim_id) as "unique|claim_id"
+    from claims
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'conflict_resolutions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(conflict_kind is null) as "not_null|conflict_kind",
+        count_if(resolution_id is null) as "not_null|resolution_id",
+        count_if(conflict_kind not in (select conflict_kind from conflict_kinds where conflict_kind is not null)) as "relationships|conflict_kind -> conflict_kinds.conflict_kind",
+        count(resolution_id) - count(distinct resolution_id) as "unique|resolution_id"
+    from conflict_resolutions
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'event_actors', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(fact_id not in (select fact_id from events where fact_id is not null)) as "relationships|fact_id -> events.fact_id",
+        count(*) - count(distinct (fact_id, actor_code)) as "unique_combination|fact_id, actor_code"
+    from event_actors
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(location_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|location_iso3 -> countries.iso3",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from events
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'excluded_mentions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(exclusion_id is null) as "not_null|exclusion_id",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count(exclusion_id) - count(distinct exclusion_id) as "unique|exclusion_id"
+    from excluded_mentions
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'indicators', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(qualifier not in (select qualifier from qualifiers where qualifier is not null)) as "relationships|qualifier -> qualifiers.qualifier",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from indicators
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'membership_events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(act_kind not in ('legal_act', 'political_declaration', 'status_assertion')) as "accepted_values|act_kind",
+        count_if(country_iso3 is null) as "not_null|country_iso3",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(country_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|country_iso3 -> countries.iso3",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(org_code not in (select org_code from organizations where org_code is not null)) as "relationships|org_code -> organizations.org_code",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from membership_events
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'trade_figures', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(flow not in ('total', 'exports', 'imports')) as "accepted_values|flow",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(reporter_iso3 is null) as "not_null|reporter_iso3",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(partner_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|partner_iso3 -> countries.iso3",
+        count_if(partner_org_code not in (select org_code from organizations where org_code is not null)) as "relationships|partner_org_code -> organizations.org_code",
+        count_if(qualifier not in (select qualifier from qualifiers where qualifier is not null)) as "relationships|qualifier -> qualifiers.qualifier",
+        count_if(reporter_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|reporter_iso3 -> countries.iso3",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from trade_figures
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'treaties', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(treaty_id is null) as "not_null|treaty_id",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(org_code not in (select org_code from organizations where org_code is not null)) as "relationships|org_code -> organizations.org_code",
+        count(treaty_id) - count(distinct treaty_id) as "unique|treaty_id"
+    from treaties
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'treaty_events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(treaty_id is null) as "not_null|treaty_id",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(qualifier not in (select qualifier from qualifiers where qualifier is not null)) as "relationships|qualifier -> qualifiers.qualifier",
+        count_if(treaty_id not in (select treaty_id from treaties where treaty_id is not null)) as "relationships|treaty_id -> treaties.treaty_id",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from treaty_events
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'treaty_parties', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(treaty_id is null) as "not_null|treaty_id",
+        count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
+        count_if(treaty_id not in (select treaty_id from treaties where treaty_id is not null)) as "relationships|treaty_id -> treaties.treaty_id",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from treaty_parties
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'changes_with_lineage', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(change_basis not in ('stated_event', 'first_attested', 'succession')) as "accepted_values|change_basis",
+        count(*) - count(distinct (knowledge_from, country_iso3, org_code, changed_on, status, change_basis, fact_id)) as "unique_combination|knowledge_from, country_iso3, org_code, changed_on, status, change_basis, fact_id"
+    from changes_with_lineage
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'documents_known', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(known_from_basis not in ('publication_period_end', 'latest_reported_fact')) as "accepted_values|known_from_basis",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(known_from is null) as "not_null|known_from",
+        count_if(published_on_latest > known_from) as "ordered_columns|published_on_latest <= known_from",
+        count(doc_id) - count(distinct doc_id) as "unique|doc_id"
+    from documents_known
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'facts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(fact_key is null) as "not_null|fact_key",
+        count_if(fact_table is null) as "not_null|fact_table",
+        count_if(fact_table not in (select fact_table from fact_tables where fact_table is not null)) as "relationships|fact_table -> fact_tables.fact_table",
+        count(fact_key) - count(distinct fact_key) as "unique|fact_key"
+    from facts
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'known_changes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(change_basis not in ('stated_event', 'first_attested')) as "accepted_values|change_basis",
+        count_if(knowledge_from is null) as "not_null|knowledge_from",
+        count(*) - count(distinct (knowledge_from, fact_id)) as "unique_combination|knowledge_from, fact_id"
+    from known_changes
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'spells', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
+        count_if(knowledge_from is null) as "not_null|knowledge_from",
+        count_if(spell_id is null) as "not_null|spell_id",
+        count_if(start_basis is null) as "not_null|start_basis",
+        count_if((first_attested_on is null) <> coalesce(start_basis <> 'first_attested', false)) as "null_exactly_when|first_attested_on",
+        count_if((valid_from is null) <> coalesce(start_basis = 'first_attested', false)) as "null_exactly_when|valid_from",
+        count_if(first_attested_on > valid_to) as "ordered_columns|first_attested_on <= valid_to",
+        count_if(valid_from > valid_to) as "ordered_columns|valid_from <= valid_to",
+        count(*) - count(distinct (knowledge_from, spell_id)) as "unique_combination|knowledge_from, spell_id"
+    from spells
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'spells_from_facts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
+        count_if(knowledge_from is null) as "not_null|knowledge_from",
+        count_if(spell_id is null) as "not_null|spell_id",
+        count_if(start_basis is null) as "not_null|start_basis",
+        count_if((first_attested_on is null) <> coalesce(start_basis <> 'first_attested', false)) as "null_exactly_when|first_attested_on",
+        count_if((valid_from is null) <> coalesce(start_basis = 'first_attested', false)) as "null_exactly_when|valid_from",
+        count(*) - count(distinct (knowledge_from, spell_id)) as "unique_combination|knowledge_from, spell_id"
+    from spells_from_facts
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'status_changes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(event_type not in (select event_type from membership_event_types where event_type is not null)) as "relationships|event_type -> membership_event_types.event_type",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from status_changes
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'dim_country', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(continent not in ('Africa', 'America', 'Antarctica', 'Asia', 'Europe', 'Oceania')) as "accepted_values|continent",
+        count_if(iso3 is null) as "not_null|iso3",
+        count(iso3) - count(distinct iso3) as "unique|iso3"
+    from marts.dim_country
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'dim_date', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(date_day is null) as "not_null|date_day",
+        count_if(year_number is null) as "not_null|year_number",
+        count(date_day) - count(distinct date_day) as "unique|date_day",
+        count_if(year_number < 1991 or year_number > 2030) as "value_in_range|year_number"
+    from marts.dim_date
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'dim_document', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(known_from_basis not in ('publication_period_end', 'latest_reported_fact')) as "accepted_values|known_from_basis",
+        count_if(published_on_precision not in ('day', 'month', 'year')) as "accepted_values|published_on_precision",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(published_on > published_on_latest) as "ordered_columns|published_on <= published_on_latest",
+        count_if(published_on_latest > known_from) as "ordered_columns|published_on_latest <= known_from",
+        count(doc_id) - count(distinct doc_id) as "unique|doc_id",
+        count(sha256) - count(distinct sha256) as "unique|sha256"
+    from marts.dim_document
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'dim_organization', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(founded_on_precision not in ('day', 'month', 'year')) as "accepted_values|founded_on_precision",
+        count_if(org_type not in ('military_alliance', 'economic_union', 'customs_union', 'regional_organization', 'partnership_forum', 'partnership_programme', 'military_training_network', 'political_economic_union', 'civilian_mission', 'funding_instrument', 'international_organization', 'international_organ', 'mediation_group', 'court')) as "accepted_values|org_type",
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(parent_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|parent_org_code -> dim_organization.org_code",
+        count_if(predecessor_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|predecessor_org_code -> dim_organization.org_code",
+        count_if(succession_kind not in (select succession_kind from succession_kinds where succession_kind is not null)) as "relationships|succession_kind -> succession_kinds.succession_kind",
+        count_if(successor_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|successor_org_code -> dim_organization.org_code",
+        count(org_code) - count(distinct org_code) as "unique|org_code"
+    from marts.dim_organization
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'dim_qualifier', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(lower_bound_from not in ('value', 'none')) as "accepted_values|lower_bound_from",
+        count_if(upper_bound_from not in ('value', 'value_upper', 'none')) as "accepted_values|upper_bound_from",
+        count_if(display_symbol is null) as "not_null|display_symbol",
+        count_if(is_exact is null) as "not_null|is_exact",
+        count_if(lower_bound_from is null) as "not_null|lower_bound_from",
+        count_if(meaning is null) as "not_null|meaning",
+        count_if(qualifier is null) as "not_null|qualifier",
+        count_if(sort_order is null) as "not_null|sort_order",
+        count_if(upper_bound_from is null) as "not_null|upper_bound_from",
+        count_if(wording is null) as "not_null|wording",
+        count_if((lower_bound_inclusive is not null) <> coalesce(lower_bound_from <> 'none', false)) as "set_exactly_when|lower_bound_inclusive",
+        count_if((upper_bound_inclusive is not null) <> coalesce(upper_bound_from <> 'none', false)) as "set_exactly_when|upper_bound_inclusive",
+        count(qualifier) - count(distinct qualifier) as "unique|qualifier",
+        count(sort_order) - count(distinct sort_order) as "unique|sort_order"
+    from marts.dim_qualifier
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'dim_treaty', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(lifecycle_stage not in ('named_only', 'signed', 'in_force', 'extended', 'suspended', 'denounced')) as "accepted_values|lifecycle_stage",
+        count_if(treaty_id is null) as "not_null|treaty_id",
+        count_if(signed_on > in_force_on) as "ordered_columns|signed_on <= in_force_on",
+        count_if(named_in_doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|named_in_doc_id -> dim_document.doc_id",
+        count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
+        count(treaty_id) - count(distinct treaty_id) as "unique|treaty_id"
+    from marts.dim_treaty
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'dim_weapon_system', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(category_count not in (1)) as "accepted_values|category_count",
+        count_if(category is null) as "not_null|category",
+        count_if(is_generic is null) as "not_null|is_generic",
+        count_if(names_as_written is null) as "not_null|names_as_written",
+        count_if(supplier_iso3 is null) as "not_null|supplier_iso3",
+        count_if(system_name is null) as "not_null|system_name",
+        count_if(weapon_system_id is null) as "not_null|weapon_system_id",
+        count_if(supplier_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|supplier_iso3 -> dim_country.iso3",
+        count_if(weapon_system_id not in (select weapon_system_id from raw.weapon_systems where weapon_system_id is not null)) as "relationships|weapon_system_id -> weapon_systems.weapon_system_id",
+        count(weapon_system_id) - count(distinct weapon_system_id) as "unique|weapon_system_id"
+    from marts.dim_weapon_system
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_arms_deal', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(category is null) as "not_null|category",
+        count_if(deal_key is null) as "not_null|deal_key",
+        count_if(doc_count is null) as "not_null|doc_count",
+        count_if(doc_ids is null) as "not_null|doc_ids",
+        count_if(fact_ids is null) as "not_null|fact_ids",
+        count_if(furthest_stage is null) as "not_null|furthest_stage",
+        count_if(furthest_stage_order is null) as "not_null|furthest_stage_order",
+        count_if(has_quantity_conflict is null) as "not_null|has_quantity_conflict",
+        count_if(is_generic_system is null) as "not_null|is_generic_system",
+        count_if(recipient_iso3 is null) as "not_null|recipient_iso3",
+        count_if(stage_fact_count is null) as "not_null|stage_fact_count",
+        count_if(stage_timeline is null) as "not_null|stage_timeline",
+        count_if(supplier_iso3 is null) as "not_null|supplier_iso3",
+        count_if(system_name is null) as "not_null|system_name",
+        count_if(weapon_system_id is null) as "not_null|weapon_system_id",
+        count_if(furthest_stage_date_earliest > furthest_stage_date_latest) as "ordered_columns|furthest_stage_date_earliest <= furthest_stage_date_latest",
+        count_if(quantity_low > quantity_high) as "ordered_columns|quantity_low <= quantity_high",
+        count_if(supply_start_year > supply_end_year) as "ordered_columns|supply_start_year <= supply_end_year",
+        count_if(furthest_stage not in (select stage from raw.arms_deal_stages where stage is not null)) as "relationships|furthest_stage -> arms_deal_stages.stage",
+        count_if(furthest_stage_order not in (select stage_order from raw.arms_deal_stages where stage_order is not null)) as "relationships|furthest_stage_order -> arms_deal_stages.stage_order",
+        count_if(quantity_qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|quantity_qualifier -> dim_qualifier.qualifier",
+        count_if(recipient_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|recipient_iso3 -> dim_country.iso3",
+        count_if(supplier_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|supplier_iso3 -> dim_country.iso3",
+        count_if(weapon_system_id not in (select weapon_system_id from marts.dim_weapon_system where weapon_system_id is not null)) as "relationships|weapon_system_id -> dim_weapon_system.weapon_system_id",
+        count_if(weapon_system_id not in (select weapon_system_id from raw.weapon_systems where weapon_system_id is not null)) as "relationships|weapon_system_id -> weapon_systems.weapon_system_id",
+        count(deal_key) - count(distinct deal_key) as "unique|deal_key",
+        count_if(doc_count < 1) as "value_in_range|doc_count",
+        count_if(quantity_high < 1) as "value_in_range|quantity_high",
+        count_if(quantity_low < 1) as "value_in_range|quantity_low",
+        count_if(stage_fact_count < 1) as "value_in_range|stage_fact_count",
+        count_if(supply_end_year < 1991 or supply_end_year > 2030) as "value_in_range|supply_end_year",
+        count_if(supply_start_year < 1991 or supply_start_year > 2030) as "value_in_range|supply_start_year"
+    from marts.fct_arms_deal
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_arms_deal_stage', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(stage_date_precision not in ('day', 'month', 'year')) as "accepted_values|stage_date_precision",
+        count_if(deal_key is null) as "not_null|deal_key",
+        count_if(deal_stage is null) as "not_null|deal_stage",
+        count_if(deal_stage_id is null) as "not_null|deal_stage_id",
+        count_if(doc_count is null) as "not_null|doc_count",
+        count_if(fact_ids is null) as "not_null|fact_ids",
+        count_if(stage_fact_count is null) as "not_null|stage_fact_count",
+        count_if(stage_order is null) as "not_null|stage_order",
+        count_if(stage_date_earliest > stage_date_latest) as "ordered_columns|stage_date_earliest <= stage_date_latest",
+        count_if(deal_key not in (select deal_key from marts.fct_arms_deal where deal_key is not null)) as "relationships|deal_key -> fct_arms_deal.deal_key",
+        count_if(deal_stage not in (select stage from raw.arms_deal_stages where stage is not null)) as "relationships|deal_stage -> arms_deal_stages.stage",
+        count_if(stage_order not in (select stage_order from raw.arms_deal_stages where stage_order is not null)) as "relationships|stage_order -> arms_deal_stages.stage_order",
+        count(deal_stage_id) - count(distinct deal_stage_id) as "unique|deal_stage_id",
+        count(*) - count(distinct (deal_key, deal_stage)) as "unique_combination|deal_key, deal_stage",
+        count_if(doc_count < 1) as "value_in_range|doc_count",
+        count_if(stage_fact_count < 1) as "value_in_range|stage_fact_count",
+        count_if(stage_year < 1991 or stage_year > 2030) as "value_in_range|stage_year"
+    from marts.fct_arms_deal_stage
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_arms_supplier_share', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(measure not in ('share_of_arms_imports', 'share_of_arms_holdings', 'share_of_weapons_used', 'share_of_military_procurement', 'share_of_arms_exports', 'share_of_foreign_support')) as "accepted_values|measure",
+        count_if(coalesce(share_pct, supplier_rank) is null) as "at_least_one_not_null|share_pct, supplier_rank",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(measure is null) as "not_null|measure",
+        count_if(recipient_iso3 is null) as "not_null|recipient_iso3",
+        count_if(supplier_iso3 is null) as "not_null|supplier_iso3",
+        count_if(period_start_year > period_end_year) as "ordered_columns|period_start_year <= period_end_year",
+        count_if(share_pct > share_pct_upper) as "ordered_columns|share_pct <= share_pct_upper",
+        count_if(supplier_rank > supplier_rank_upper) as "ordered_columns|supplier_rank <= supplier_rank_upper",
+        count_if(supplier_rank_best > supplier_rank_worst) as "ordered_columns|supplier_rank_best <= supplier_rank_worst",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
+        count_if(recipient_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|recipient_iso3 -> dim_country.iso3",
+        count_if(supplier_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|supplier_iso3 -> dim_country.iso3",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id",
+        count_if(period_end_year < 1991 or period_end_year > 2030) as "value_in_range|period_end_year",
+        count_if(period_start_year < 1991 or period_start_year > 2030) as "value_in_range|period_start_year",
+        count_if(share_pct < 0 or share_pct > 100) as "value_in_range|share_pct",
+        count_if(share_pct_upper < 0 or share_pct_upper > 100) as "value_in_range|share_pct_upper",
+        count_if(supplier_rank < 1) as "value_in_range|supplier_rank",
+        count_if(supplier_rank_best < 1) as "value_in_range|supplier_rank_best",
+        count_if(supplier_rank_upper < 1) as "value_in_range|supplier_rank_upper",
+        count_if(supplier_rank_worst < 1) as "value_in_range|supplier_rank_worst"
+    from marts.fct_arms_supplier_share
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_arms_transfer', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(status_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|status_date_basis",
+        count_if(status_date_precision not in ('day', 'month', 'year')) as "accepted_values|status_date_precision",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(category is null) as "not_null|category",
+        count_if(deal_key is null) as "not_null|deal_key",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(recipient_iso3 is null) as "not_null|recipient_iso3",
+        count_if(stage_order is null) as "not_null|stage_order",
+        count_if(status is null) as "not_null|status",
+        count_if(supplier_iso3 is null) as "not_null|supplier_iso3",
+        count_if(system_name is null) as "not_null|system_name",
+        count_if(weapon_system_id is null) as "not_null|weapon_system_id",
+        count_if(quantity > quantity_upper) as "ordered_columns|quantity <= quantity_upper",
+        count_if(status_date_earliest > status_date_latest) as "ordered_columns|status_date_earliest <= status_date_latest",
+        count_if(supply_start_year > supply_end_year) as "ordered_columns|supply_start_year <= supply_end_year",
+        count_if(deal_key not in (select deal_key from marts.fct_arms_deal where deal_key is not null)) as "relationships|deal_key -> fct_arms_deal.deal_key",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
+        count_if(recipient_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|recipient_iso3 -> dim_country.iso3",
+        count_if(status not in (select stage from raw.arms_deal_stages where stage is not null)) as "relationships|status -> arms_deal_stages.stage",
+        count_if(supplier_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|supplier_iso3 -> dim_country.iso3",
+        count_if(weapon_system_id not in (select weapon_system_id from marts.dim_weapon_system where weapon_system_id is not null)) as "relationships|weapon_system_id -> dim_weapon_system.weapon_system_id",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id",
+        count_if(quantity < 1) as "value_in_range|quantity",
+        count_if(quantity_upper < 1) as "value_in_range|quantity_upper",
+        count_if(supply_end_year < 1991 or supply_end_year > 2030) as "value_in_range|supply_end_year",
+        count_if(supply_start_year < 1991 or supply_start_year > 2030) as "value_in_range|supply_start_year",
+        count_if(value_usd < 0) as "value_in_range|value_usd"
+    from marts.fct_arms_transfer
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(event_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|event_date_basis",
+        count_if(event_date_precision not in ('day', 'month', 'year')) as "accepted_values|event_date_precision",
+        count_if(event_type not in ('attack', 'war', 'incursion', 'offensive', 'ceasefire', 'summit', 'meeting', 'exercise', 'freeze', 'recall', 'deployment', 'withdrawal', 'statement', 'agreement', 'election', 'protest', 'visit', 'mission', 'vote', 'relation', 'other')) as "accepted_values|event_type",
+        count_if(area_km2 is not null and (area_km2_lower > area_km2 or area_km2_upper < area_km2 or (figures_are_exact and (area_km2_lower is null or area_km2_upper is null or area_km2_lower <> area_km2 or area_km2_upper <> area_km2)))) as "bounds_enclose_value|area_km2",
+        count_if(displaced is not null and (displaced_lower > displaced or displaced_upper < displaced or (figures_are_exact and (displaced_lower is null or displaced_upper is null or displaced_lower <> displaced or displaced_upper <> displaced)))) as "bounds_enclose_value|displaced",
+        count_if(killed is not null and (killed_lower > killed or killed_upper < killed or (figures_are_exact and (killed_lower is null or killed_upper is null or killed_lower <> killed or killed_upper <> killed)))) as "bounds_enclose_value|killed",
+        count_if(troops is not null and (troops_lower > troops or troops_upper < troops or (figures_are_exact and (troops_lower is null or troops_upper is null or troops_lower <> troops or troops_upper <> troops)))) as "bounds_enclose_value|troops",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(area_km2_lower is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|area_km2_lower",
+        count_if(area_km2_upper is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|area_km2_upper",
+        count_if(displaced_lower is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|displaced_lower",
+        count_if(displaced_upper is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|displaced_upper",
+        count_if(figures_are_exact is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|figures_are_exact",
+        count_if(killed_lower is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|killed_lower",
+        count_if(killed_upper is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|killed_upper",
+        count_if(troops_lower is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|troops_lower",
+        count_if(troops_upper is not null and figures_are_exact and (figure_qualifier is null or figure_qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|troops_upper",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(event_type is null) as "not_null|event_type",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(event_date_earliest > end_date_latest) as "ordered_columns|event_date_earliest <= end_date_latest",
+        count_if(event_date_earliest > event_date_latest) as "ordered_columns|event_date_earliest <= event_date_latest",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(figure_qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|figure_qualifier -> dim_qualifier.qualifier",
+        count_if(location_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|location_iso3 -> dim_country.iso3",
+        count_if((figures_are_exact is not null) <> coalesce(figure_qualifier is not null, false)) as "set_exactly_when|figures_are_exact",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id",
+        count_if(area_km2 < 0) as "value_in_range|area_km2",
+        count_if(displaced < 0) as "value_in_range|displaced",
+        count_if(killed < 0) as "value_in_range|killed",
+        count_if(troops < 0) as "value_in_range|troops"
+    from marts.fct_event
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_event_actor', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(actor_kind not in ('country', 'organization')) as "accepted_values|actor_kind",
+        count_if(actor_role not in ('initiator', 'target', 'participant', 'host', 'mediator', 'absent')) as "accepted_values|actor_role",
+        count_if(actor_code is null) as "not_null|actor_code",
+        count_if(event_actor_id is null) as "not_null|event_actor_id",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(actor_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|actor_iso3 -> dim_country.iso3",
+        count_if(actor_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|actor_org_code -> dim_organization.org_code",
+        count_if(fact_id not in (select fact_id from marts.fct_event where fact_id is not null)) as "relationships|fact_id -> fct_event.fact_id",
+        count(event_actor_id) - count(distinct event_actor_id) as "unique|event_actor_id",
+        count(*) - count(distinct (fact_id, actor_code)) as "unique_combination|fact_id, actor_code"
+    from marts.fct_event_actor
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_fact_provenance', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(fact_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|fact_date_basis",
+        count_if(fact_date_precision not in ('day', 'month', 'year')) as "accepted_values|fact_date_precision",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(fact_key is null) as "not_null|fact_key",
+        count_if(fact_table is null) as "not_null|fact_table",
+        count_if(fact_date_earliest > fact_date_latest) as "ordered_columns|fact_date_earliest <= fact_date_latest",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(fact_table not in (select fact_table from fact_tables where fact_table is not null)) as "relationships|fact_table -> fact_tables.fact_table",
+        count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
+        count(fact_key) - count(distinct fact_key) as "unique|fact_key",
+        count(*) - count(distinct (fact_table, fact_id)) as "unique_combination|fact_table, fact_id",
+        count_if(evidence_length < 1 or evidence_length > 200) as "value_in_range|evidence_length"
+    from marts.fct_fact_provenance
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_indicator', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(ref_date_precision not in ('day', 'month', 'year')) as "accepted_values|ref_date_precision",
+        count_if(subject_kind not in ('country', 'organization')) as "accepted_values|subject_kind",
+        count_if(unit not in ('usd', 'pct', 'persons', 'km2', 'count', 'years', 'months', 'days', 'km')) as "accepted_values|unit",
+        count_if(value is not null and (value_lower > value or value_upper < value or (is_exact and (value_lower is null or value_upper is null or value_lower <> value or value_upper <> value)))) as "bounds_enclose_value|value",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(is_exact is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|is_exact",
+        count_if(value_lower is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|value_lower",
+        count_if(value_upper is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|value_upper",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(indicator is null) as "not_null|indicator",
+        count_if(is_exact is null) as "not_null|is_exact",
+        count_if(qualifier is null) as "not_null|qualifier",
+        count_if(unit is null) as "not_null|unit",
+        count_if(value is null) as "not_null|value",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
+        count_if(subject_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|subject_iso3 -> dim_country.iso3",
+        count_if(subject_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|subject_org_code -> dim_organization.org_code",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from marts.fct_indicator
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_membership_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(act_kind not in ('legal_act', 'political_declaration', 'status_assertion')) as "accepted_values|act_kind",
+        count_if(event_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|event_date_basis",
+        count_if(event_date_precision not in ('day', 'month', 'year')) as "accepted_values|event_date_precision",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(country_iso3 is null) as "not_null|country_iso3",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(event_type is null) as "not_null|event_type",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(event_date_earliest > event_date_latest) as "ordered_columns|event_date_earliest <= event_date_latest",
+        count_if(country_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|country_iso3 -> dim_country.iso3",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(event_type not in (select event_type from membership_event_types where event_type is not null)) as "relationships|event_type -> membership_event_types.event_type",
+        count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
+        count_if(resulting_status not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships|resulting_status -> membership_event_types.resulting_status",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from marts.fct_membership_event
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_membership_spell', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(first_attested_precision not in ('day', 'month', 'year')) as "accepted_values|first_attested_precision",
+        count_if(legal_basis not in ('legal_act', 'political_declaration', 'status_assertion')) as "accepted_values|legal_basis",
+        count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
+        count_if(valid_from_precision not in ('day', 'month', 'year')) as "accepted_values|valid_from_precision",
+        count_if(valid_to_precision not in ('day', 'month', 'year')) as "accepted_values|valid_to_precision",
+        count_if(country_iso3 is null) as "not_null|country_iso3",
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(spell_id is null) as "not_null|spell_id",
+        count_if(start_basis is null) as "not_null|start_basis",
+        count_if(status is null) as "not_null|status",
+        count_if((first_attested_on is null) <> coalesce(start_basis <> 'first_attested', false)) as "null_exactly_when|first_attested_on",
+        count_if((valid_from is null) <> coalesce(start_basis = 'first_attested', false)) as "null_exactly_when|valid_from",
+        count_if(first_attested_on > first_attested_latest) as "ordered_columns|first_attested_on <= first_attested_latest",
+        count_if(first_attested_on > valid_to) as "ordered_columns|first_attested_on <= valid_to",
+        count_if(valid_from > valid_from_latest) as "ordered_columns|valid_from <= valid_from_latest",
+        count_if(valid_from > valid_to) as "ordered_columns|valid_from <= valid_to",
+        count_if(country_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|country_iso3 -> dim_country.iso3",
+        count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
+        count_if(started_by_fact_id not in (select fact_id from marts.fct_membership_event where fact_id is not null)) as "relationships|started_by_fact_id -> fct_membership_event.fact_id",
+        count_if(status not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships|status -> membership_event_types.resulting_status",
+        count(spell_id) - count(distinct spell_id) as "unique|spell_id",
+        count(*) - count(distinct (country_iso3, org_code, valid_from, first_attested_on)) as "unique_combination|country_iso3, org_code, valid_from, first_attested_on"
+    from marts.fct_membership_spell
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_membership_spell_by_knowledge', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(first_attested_precision not in ('day', 'month', 'year')) as "accepted_values|first_attested_precision",
+        count_if(legal_basis not in ('legal_act', 'political_declaration', 'status_assertion')) as "accepted_values|legal_basis",
+        count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
+        count_if(valid_from_precision not in ('day', 'month', 'year')) as "accepted_values|valid_from_precision",
+        count_if(valid_to_precision not in ('day', 'month', 'year')) as "accepted_values|valid_to_precision",
+        count_if(country_iso3 is null) as "not_null|country_iso3",
+        count_if(knowledge_from is null) as "not_null|knowledge_from",
+        count_if(knowledge_spell_id is null) as "not_null|knowledge_spell_id",
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(spell_id is null) as "not_null|spell_id",
+        count_if(start_basis is null) as "not_null|start_basis",
+        count_if(status is null) as "not_null|status",
+        count_if((first_attested_on is null) <> coalesce(start_basis <> 'first_attested', false)) as "null_exactly_when|first_attested_on",
+        count_if((valid_from is null) <> coalesce(start_basis = 'first_attested', false)) as "null_exactly_when|valid_from",
+        count_if(first_attested_on > first_attested_latest) as "ordered_columns|first_attested_on <= first_attested_latest",
+        count_if(first_attested_on > valid_to) as "ordered_columns|first_attested_on <= valid_to",
+        count_if(knowledge_from > knowledge_to) as "ordered_columns|knowledge_from <= knowledge_to",
+        count_if(valid_from > valid_from_latest) as "ordered_columns|valid_from <= valid_from_latest",
+        count_if(valid_from > valid_to) as "ordered_columns|valid_from <= valid_to",
+        count_if(country_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|country_iso3 -> dim_country.iso3",
+        count_if(knowledge_from not in (select known_from from marts.dim_document where known_from is not null)) as "relationships|knowledge_from -> dim_document.known_from",
+        count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
+        count_if(started_by_fact_id not in (select fact_id from marts.fct_membership_event where fact_id is not null)) as "relationships|started_by_fact_id -> fct_membership_event.fact_id",
+        count_if(status not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships|status -> membership_event_types.resulting_status",
+        count(knowledge_spell_id) - count(distinct knowledge_spell_id) as "unique|knowledge_spell_id",
+        count(*) - count(distinct (knowledge_from, spell_id)) as "unique_combination|knowledge_from, spell_id"
+    from marts.fct_membership_spell_by_knowledge
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_trade_flow', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(flow not in ('total', 'exports', 'imports')) as "accepted_values|flow",
+        count_if(coalesce(partner_iso3, partner_org_code) is null) as "at_least_one_not_null|partner_iso3, partner_org_code",
+        count_if(coalesce(value_usd, share_pct, partner_rank) is null) as "at_least_one_not_null|value_usd, share_pct, partner_rank",
+        count_if(share_pct is not null and (share_pct_lower > share_pct or share_pct_upper < share_pct or (is_exact and (share_pct_lower is null or share_pct_upper is null or share_pct_lower <> share_pct or share_pct_upper <> share_pct)))) as "bounds_enclose_value|share_pct",
+        count_if(value_usd is not null and (value_usd_lower > value_usd or value_usd_upper < value_usd or (is_exact and (value_usd_lower is null or value_usd_upper is null or value_usd_lower <> value_usd or value_usd_upper <> value_usd)))) as "bounds_enclose_value|value_usd",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(is_exact is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|is_exact",
+        count_if(share_pct_lower is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|share_pct_lower",
+        count_if(share_pct_upper is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|share_pct_upper",
+        count_if(value_usd_lower is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|value_usd_lower",
+        count_if(value_usd_upper is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|value_usd_upper",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(flow is null) as "not_null|flow",
+        count_if(is_exact is null) as "not_null|is_exact",
+        count_if(qualifier is null) as "not_null|qualifier",
+        count_if(reporter_iso3 is null) as "not_null|reporter_iso3",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(partner_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|partner_iso3 -> dim_country.iso3",
+        count_if(partner_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|partner_org_code -> dim_organization.org_code",
+        count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
+        count_if(reporter_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|reporter_iso3 -> dim_country.iso3",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id",
+        count_if(partner_rank < 1) as "value_in_range|partner_rank",
+        count_if(share_pct < 0 or share_pct > 100) as "value_in_range|share_pct",
+        count_if(share_pct_lower < 0 or share_pct_lower > 100) as "value_in_range|share_pct_lower",
+        count_if(share_pct_upper < 0 or share_pct_upper > 100) as "value_in_range|share_pct_upper",
+        count_if(trade_year < 1991 or trade_year > 2030) as "value_in_range|trade_year",
+        count_if(value_usd < 0) as "value_in_range|value_usd",
+        count_if(value_usd_lower < 0) as "value_in_range|value_usd_lower",
+        count_if(value_usd_upper < 0) as "value_in_range|value_usd_upper"
+    from marts.fct_trade_flow
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'fct_treaty_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(event_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|event_date_basis",
+        count_if(event_date_precision not in ('day', 'month', 'year')) as "accepted_values|event_date_precision",
+        count_if(event_type not in ('negotiated', 'initialed', 'signed', 'ratified', 'in_force', 'extended', 'expires', 'suspended', 'denounced', 'violated', 'invoked', 'not_invoked')) as "accepted_values|event_type",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(event_type is null) as "not_null|event_type",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(treaty_id is null) as "not_null|treaty_id",
+        count_if(event_date_earliest > event_date_latest) as "ordered_columns|event_date_earliest <= event_date_latest",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
+        count_if(treaty_id not in (select treaty_id from marts.dim_treaty where treaty_id is not null)) as "relationships|treaty_id -> dim_treaty.treaty_id",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id"
+    from marts.fct_treaty_event
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'mart_alignment_timeline', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(start_basis_at_year_end not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis_at_year_end",
+        count_if(country_iso3 is null) as "not_null|country_iso3",
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(status_at_year_end is null) as "not_null|status_at_year_end",
+        count_if(timeline_id is null) as "not_null|timeline_id",
+        count_if(year_number is null) as "not_null|year_number",
+        count_if(country_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|country_iso3 -> dim_country.iso3",
+        count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
+        count_if(status_at_year_end not in ('not_stated_yet', 'no_record') and status_at_year_end not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships_or_values|status_at_year_end -> membership_event_types.resulting_status",
+        count(timeline_id) - count(distinct timeline_id) as "unique|timeline_id",
+        count(*) - count(distinct (country_iso3, org_code, year_number)) as "unique_combination|country_iso3, org_code, year_number",
+        count_if(year_number < 1991 or year_number > 2030) as "value_in_range|year_number"
+    from marts.mart_alignment_timeline
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'mart_arms_supplier_shift', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(supplier_year_id is null) as "not_null|supplier_year_id",
+        count_if(best_arms_supplier_rank > worst_arms_supplier_rank) as "ordered_columns|best_arms_supplier_rank <= worst_arms_supplier_rank",
+        count_if(min_arms_share_pct > max_arms_share_pct) as "ordered_columns|min_arms_share_pct <= max_arms_share_pct",
+        count_if(recipient_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|recipient_iso3 -> dim_country.iso3",
+        count_if(supplier_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|supplier_iso3 -> dim_country.iso3",
+        count(supplier_year_id) - count(distinct supplier_year_id) as "unique|supplier_year_id",
+        count(*) - count(distinct (supplier_iso3, recipient_iso3, year_number)) as "unique_combination|supplier_iso3, recipient_iso3, year_number",
+        count_if(best_arms_supplier_rank < 1) as "value_in_range|best_arms_supplier_rank",
+        count_if(max_arms_share_pct < 0 or max_arms_share_pct > 100) as "value_in_range|max_arms_share_pct",
+        count_if(max_other_share_pct < 0 or max_other_share_pct > 100) as "value_in_range|max_other_share_pct",
+        count_if(min_arms_share_pct < 0 or min_arms_share_pct > 100) as "value_in_range|min_arms_share_pct",
+        count_if(worst_arms_supplier_rank < 1) as "value_in_range|worst_arms_supplier_rank",
+        count_if(year_number < 1991 or year_number > 2030) as "value_in_range|year_number"
+    from marts.mart_arms_supplier_shift
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'mart_membership_on_publication_dates', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
+        count_if(country_iso3 is null) as "not_null|country_iso3",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(doc_spell_id is null) as "not_null|doc_spell_id",
+        count_if(knowledge_spell_id is null) as "not_null|knowledge_spell_id",
+        count_if(known_from is null) as "not_null|known_from",
+        count_if(org_code is null) as "not_null|org_code",
+        count_if(start_basis is null) as "not_null|start_basis",
+        count_if(status is null) as "not_null|status",
+        count_if((valid_from is null) <> coalesce(start_basis = 'first_attested', false)) as "null_exactly_when|valid_from",
+        count_if(country_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|country_iso3 -> dim_country.iso3",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(knowledge_spell_id not in (select knowledge_spell_id from marts.fct_membership_spell_by_knowledge where knowledge_spell_id is not null)) as "relationships|knowledge_spell_id -> fct_membership_spell_by_knowledge.knowledge_spell_id",
+        count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
+        count_if(status not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships|status -> membership_event_types.resulting_status",
+        count(doc_spell_id) - count(distinct doc_spell_id) as "unique|doc_spell_id",
+        count(*) - count(distinct (doc_id, country_iso3, org_code)) as "unique_combination|doc_id, country_iso3, org_code"
+    from marts.mart_membership_on_publication_dates
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'mart_source_conflicts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(left_evidence is null or trim(left_evidence) = '' or length(left_evidence) > 200) as "evidence_present|left_evidence",
+        count_if(right_evidence is null or trim(right_evidence) = '' or length(right_evidence) > 200) as "evidence_present|right_evidence",
+        count_if(conflict_id is null) as "not_null|conflict_id",
+        count_if(conflict_kind is null) as "not_null|conflict_kind",
+        count_if(differing_attribute is null) as "not_null|differing_attribute",
+        count_if(fact_table is null) as "not_null|fact_table",
+        count_if(is_resolved is null) as "not_null|is_resolved",
+        count_if(left_fact_id is null) as "not_null|left_fact_id",
+        count_if(resolution is null) as "not_null|resolution",
+        count_if(right_fact_id is null) as "not_null|right_fact_id",
+        count_if(conflict_kind not in (select conflict_kind from conflict_kinds where conflict_kind is not null)) as "relationships|conflict_kind -> conflict_kinds.conflict_kind",
+        count_if(fact_table not in (select fact_table from fact_tables where fact_table is not null)) as "relationships|fact_table -> fact_tables.fact_table",
+        count_if(left_doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|left_doc_id -> dim_document.doc_id",
+        count_if(resolution_id not in (select resolution_id from conflict_resolutions where resolution_id is not null)) as "relationships|resolution_id -> conflict_resolutions.resolution_id",
+        count_if(right_doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|right_doc_id -> dim_document.doc_id",
+        count(conflict_id) - count(distinct conflict_id) as "unique|conflict_id"
+    from marts.mart_source_conflicts
+) unpivot (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'mart_trade_partners', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+from (
+    select
+        count_if(flow not in ('total', 'exports', 'imports')) as "accepted_values|flow",
+        count_if(growth_pct_since_previous_year is not null and (growth_pct_lower > growth_pct_since_previous_year or growth_pct_upper < growth_pct_since_previous_year or (growth_is_exact and (growth_pct_lower is null or growth_pct_upper is null or growth_pct_lower <> growth_pct_since_previous_year or growth_pct_upper <> growth_pct_since_previous_year)))) as "bounds_enclose_value|growth_pct_since_previous_year",
+        count_if(previous_value_usd is not null and (previous_value_usd_lower > previous_value_usd or previous_value_usd_upper < previous_value_usd or (previous_is_exact and (previous_value_usd_lower is null or previous_value_usd_upper is null or previous_value_usd_lower <> previous_value_usd or previous_value_usd_upper <> previous_value_usd)))) as "bounds_enclose_value|previous_value_usd",
+        count_if(share_pct is not null and (share_pct_lower > share_pct or share_pct_upper < share_pct or (is_exact and (share_pct_lower is null or share_pct_upper is null or share_pct_lower <> share_pct or share_pct_upper <> share_pct)))) as "bounds_enclose_value|share_pct",
+        count_if(value_usd is not null and (value_usd_lower > value_usd or value_usd_upper < value_usd or (is_exact and (value_usd_lower is null or value_usd_upper is null or value_usd_lower <> value_usd or value_usd_upper <> value_usd)))) as "bounds_enclose_value|value_usd",
+        count_if(evidence is null or trim(evidence) = '' or length(evidence) > 200) as "evidence_present|evidence",
+        count_if(growth_is_exact is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_is_exact",
+        count_if(growth_pct_lower is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_pct_lower",
+        count_if(growth_pct_since_previous_year is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_pct_since_previous_year",
+        count_if(growth_pct_upper is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_pct_upper",
+        count_if(is_exact is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|is_exact",
+        count_if(previous_value_usd_lower is not null and previous_is_exact and (not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|previous_value_usd_lower",
+        count_if(previous_value_usd_upper is not null and previous_is_exact and (not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|previous_value_usd_upper",
+        count_if(share_pct_lower is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|share_pct_lower",
+        count_if(share_pct_upper is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|share_pct_upper",
+        count_if(value_usd_lower is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|value_usd_lower",
+        count_if(value_usd_upper is not null and is_exact and (qualifier is null or qualifier not in (select qualifier from qualifiers where is_exact))) as "not_exact_from_bounded_input|value_usd_upper",
+        count_if(doc_id is null) as "not_null|doc_id",
+        count_if(evidence is null) as "not_null|evidence",
+        count_if(fact_id is null) as "not_null|fact_id",
+        count_if(flow is null) as "not_null|flow",
+        count_if(is_exact is null) as "not_null|is_exact",
+        count_if(qualifier is null) as "not_null|qualifier",
+        count_if(reporter_iso3 is null) as "not_null|reporter_iso3",
+        count_if(doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|doc_id -> dim_document.doc_id",
+        count_if(fact_id not in (select fact_id from marts.fct_trade_flow where fact_id is not null)) as "relationships|fact_id -> fct_trade_flow.fact_id",
+        count_if(partner_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|partner_iso3 -> dim_country.iso3",
+        count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
+        count_if(reporter_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|reporter_iso3 -> dim_country.iso3",
+        count_if((growth_is_exact is not null) <> coalesce(growth_pct_since_previous_year is not null, false)) as "set_exactly_when|growth_is_exact",
+        count_if((previous_is_exact is not null) <> coalesce(previous_year is not null, false)) as "set_exactly_when|previous_is_exact",
+        count(fact_id) - count(distinct fact_id) as "unique|fact_id",
+        count_if(partner_rank < 1) as "value_in_range|partner_rank",
+        count_if(share_pct < 0 or share_pct > 100) as "value_in_range|share_pct",
+        count_if(trade_year < 1991 or trade_year > 2030) as "value_in_range|trade_year",
+        count_if(value_usd < 0) as "value_in_range|value_usd"
+    from marts.mart_trade_partners
+) unpivot (failing_rows for check_name in (columns(*)));
+
+-- Spells of one country and organisation (and knowledge cut-off) must not overlap: a spell runs from
+-- coalesce(valid_from, first_attested_on) to valid_to (open = forever); touching on one day is an overlap.
+insert into checks
+select 'fct_membership_spell', 'non_overlapping_spells', 'country_iso3, org_code', count(*)
+from marts.fct_membership_spell as a
+inner join marts.fct_membership_spell as b
+    on a.country_iso3 = b.country_iso3 and a.org_code = b.org_code and a.spell_id < b.spell_id
+    and coalesce(a.valid_from, a.first_attested_on) <= coalesce(b.valid_to, date '9999-12-31')
+    and coalesce(b.valid_from, b.first_attested_on) <= coalesce(a.valid_to, date '9999-12-31');
+
+insert into checks
+select 'fct_membership_spell_by_knowledge', 'non_overlapping_spells', 'knowledge_from, country_iso3, org_code', count(*)
+from marts.fct_membership_spell_by_knowledge as a
+inner join marts.fct_membership_spell_by_knowledge as b
+    on a.knowledge_from = b.knowledge_from and a.country_iso3 = b.country_iso3 and a.org_code = b.org_code
+    and a.spell_id < b.spell_id
+    and coalesce(a.valid_from, a.first_attested_on) <= coalesce(b.valid_to, date '9999-12-31')
+    and coalesce(b.valid_from, b.first_attested_on) <= coalesce(a.valid_to, date '9999-12-31');
+
+insert into checks
+select 'spells', 'non_overlapping_spells', 'knowledge_from, country_iso3, org_code', count(*)
+from spells as a
+inner join spells as b
+    on a.knowledge_from = b.knowledge_from and a.country_iso3 = b.country_iso3 and a.org_code = b.org_code
+    and a.spell_id < b.spell_id
+    and coalesce(a.valid_from, a.first_attested_on) <= coalesce(b.valid_to, date '9999-12-31')
+    and coalesce(b.valid_from, b.first_attested_on) <= coalesce(a.valid_to, date '9999-12-31');
+
+-- Every fact id starts with its table's prefix, and every table with a prefix has facts.
+insert into checks
+select 'facts', 'fact_id_carries_its_table_prefix', 'fact_table, fact_id',
+       (select count(*) from facts
+        where fact_id_prefix is not null and not starts_with(fact_id, fact_id_prefix || '-'))
+       + (select count(*) from fact_tables as t
+          where fact_id_prefix is not null and not exists (select 1 from facts as f where f.fact_table = t.fact_table));
+
+-- A deal is one supplier sending one canonical system to one recipient.
+insert into checks
+select 'fct_arms_transfer', 'one_supplier_recipient_and_system_per_deal', 'deal_key', count(*)
+from (
+    select deal_key from marts.fct_arms_transfer
+    group by deal_key
+    having count(distinct supplier_iso3) > 1 or count(distinct recipient_iso3) > 1 or count(distinct weapon_system_id) > 1
+);
+
+-- A generic item belongs to one supplier, in the alias seed and in the deals.
+insert into checks
+select 'dim_weapon_system', 'generic_items_never_merge_across_suppliers', 'weapon_system_id',
+       (select count(*) from (
+            select a.weapon_system_id from weapon_system_aliases as a
+            inner join weapon_systems as w on a.weapon_system_id = w.weapon_system_id
+            where w.is_generic
+            group by a.weapon_system_id having count(distinct a.supplier_iso3) > 1))
+       + (select count(*) from marts.dim_weapon_system where is_generic and supplier_count > 1);
+
+-- A treaty is not extended, suspended or denounced before it is signed.
+insert into checks
+select 'dim_treaty', 'not_extended_before_signed', 'signed_on', count(*)
+from marts.dim_treaty
+where signed_on is not null
+  and (last_extended_on < signed_on or suspended_on < signed_on or denounced_on < signed_on);
+
+-- Every fact row of every fact table is in the provenance mart, and nothing else is.
+insert into checks
+with fact_rows as (
+    select 'trade_figures' as fact_table, fact_id from marts.fct_trade_flow
+    union all select 'arms_transfers', fact_id from marts.fct_arms_transfer
+    union all select 'arms_supplier_shares', fact_id from marts.fct_arms_supplier_share
+    union all select 'membership_events', fact_id from marts.fct_membership_event
+    union all select 'treaty_events', fact_id from marts.fct_treaty_event
+    union all select 'events', fact_id from marts.fct_event
+    union all select 'indicators', fact_id from marts.fct_indicator
+    union all select 'treaties', treaty_id from treaties
+    union all select 'treaty_parties', fact_id from treaty_parties
+    union all select 'claims', claim_id from claims
+)
+select 'fct_fact_provenance', 'every_fact_row_is_provenanced', 'fact_table, fact_id',
+       (select count(*) from fact_rows as f
+        where not exists (select 1 from marts.fct_fact_provenance as p where p.fact_table = f.fact_table and p.fact_id = f.fact_id))
+       + (select count(*) from marts.fct_fact_provenance as p
+          where not exists (select 1 from fact_rows as f where f.fact_table = p.fact_table and f.fact_id = p.fact_id));
+
+select relation, rule, columns, failing_rows from checks order by relation, rule, columns;
