@@ -973,7 +973,7 @@ left join conflict_resolutions as r on c.conflict_kind = r.conflict_kind and c.c
 create or replace temp table checks (relation varchar, rule varchar, columns varchar, failing_rows bigint);
 
 insert into checks
-select 'claim_attributes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'claim_attributes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(claim_attribute is null) as "not_null|claim_attribute",
@@ -981,28 +981,28 @@ from (
         count_if(conflict_kind not in (select conflict_kind from conflict_kinds where conflict_kind is not null)) as "relationships|conflict_kind -> conflict_kinds.conflict_kind",
         count(claim_attribute) - count(distinct claim_attribute) as "unique|claim_attribute"
     from claim_attributes
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'conflict_kinds', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'conflict_kinds', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(conflict_kind is null) as "not_null|conflict_kind",
         count(conflict_kind) - count(distinct conflict_kind) as "unique|conflict_kind"
     from conflict_kinds
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'countries', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'countries', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(iso3 is null) as "not_null|iso3",
         count(iso3) - count(distinct iso3) as "unique|iso3"
     from countries
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'deal_stages', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'deal_stages', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(deal_stage is null) as "not_null|deal_stage",
@@ -1010,10 +1010,10 @@ from (
         count(deal_stage) - count(distinct deal_stage) as "unique|deal_stage",
         count(stage_order) - count(distinct stage_order) as "unique|stage_order"
     from deal_stages
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'documents', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'documents', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1021,10 +1021,10 @@ from (
         count_if(published_on_latest is null) as "not_null|published_on_latest",
         count(doc_id) - count(distinct doc_id) as "unique|doc_id"
     from documents
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'entity_aliases', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'entity_aliases', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(alias_text is null) as "not_null|alias_text",
@@ -1032,20 +1032,20 @@ from (
         count_if(entity_kind is null) as "not_null|entity_kind",
         count(alias_text) - count(distinct alias_text) as "unique|alias_text"
     from entity_aliases
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fact_tables', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fact_tables', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(fact_table is null) as "not_null|fact_table",
         count(fact_id_prefix) - count(distinct fact_id_prefix) as "unique|fact_id_prefix",
         count(fact_table) - count(distinct fact_table) as "unique|fact_table"
     from fact_tables
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'membership_event_types', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'membership_event_types', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(resulting_status not in ('member', 'partner', 'observer', 'suspended', 'participation_frozen', 'former')) as "accepted_values|resulting_status",
@@ -1055,10 +1055,10 @@ from (
         count_if(status_priority is null) as "not_null|status_priority",
         count(event_type) - count(distinct event_type) as "unique|event_type"
     from membership_event_types
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'organizations', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'organizations', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(org_code is null) as "not_null|org_code",
@@ -1068,10 +1068,10 @@ from (
         count_if(succession_kind not in (select succession_kind from succession_kinds where succession_kind is not null)) as "relationships|succession_kind -> succession_kinds.succession_kind",
         count(org_code) - count(distinct org_code) as "unique|org_code"
     from organizations
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'qualifiers', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'qualifiers', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(lower_bound_from not in ('value', 'none')) as "accepted_values|lower_bound_from",
@@ -1082,10 +1082,10 @@ from (
         count_if(upper_bound_from is null) as "not_null|upper_bound_from",
         count(qualifier) - count(distinct qualifier) as "unique|qualifier"
     from qualifiers
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'succession_kinds', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'succession_kinds', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(continues_in_successor is null) as "not_null|continues_in_successor",
@@ -1093,10 +1093,10 @@ from (
         count_if(succession_kind is null) as "not_null|succession_kind",
         count(succession_kind) - count(distinct succession_kind) as "unique|succession_kind"
     from succession_kinds
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'value_check_exceptions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'value_check_exceptions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(column_name is null) as "not_null|column_name",
@@ -1104,10 +1104,10 @@ from (
         count_if(reason is null) as "not_null|reason",
         count(*) - count(distinct (fact_id, column_name)) as "unique_combination|fact_id, column_name"
     from value_check_exceptions
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'weapon_system_aliases', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'weapon_system_aliases', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(alias_key is null) as "not_null|alias_key",
@@ -1118,20 +1118,20 @@ from (
         count(alias_key) - count(distinct alias_key) as "unique|alias_key",
         count(*) - count(distinct (supplier_iso3, name_as_written)) as "unique_combination|supplier_iso3, name_as_written"
     from weapon_system_aliases
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'weapon_systems', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'weapon_systems', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(is_generic is null) as "not_null|is_generic",
         count_if(weapon_system_id is null) as "not_null|weapon_system_id",
         count(weapon_system_id) - count(distinct weapon_system_id) as "unique|weapon_system_id"
     from weapon_systems
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'arms_supplier_shares', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'arms_supplier_shares', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1144,10 +1144,10 @@ from (
         count_if(supplier_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|supplier_iso3 -> countries.iso3",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from arms_supplier_shares
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'arms_transfers', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'arms_transfers', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1164,10 +1164,10 @@ from (
         count_if(system_alias_key not in (select alias_key from weapon_system_aliases where alias_key is not null)) as "relationships|system_alias_key -> weapon_system_aliases.alias_key",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from arms_transfers
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'claims', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'claims', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(claim_attribute is null) as "not_null|claim_attribute",
@@ -1178,10 +1178,10 @@ from (
         count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
         count(claim_id) - count(distinct claim_id) as "unique|claim_id"
     from claims
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'conflict_resolutions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'conflict_resolutions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(conflict_kind is null) as "not_null|conflict_kind",
@@ -1189,20 +1189,20 @@ from (
         count_if(conflict_kind not in (select conflict_kind from conflict_kinds where conflict_kind is not null)) as "relationships|conflict_kind -> conflict_kinds.conflict_kind",
         count(resolution_id) - count(distinct resolution_id) as "unique|resolution_id"
     from conflict_resolutions
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'event_actors', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'event_actors', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(fact_id is null) as "not_null|fact_id",
         count_if(fact_id not in (select fact_id from events where fact_id is not null)) as "relationships|fact_id -> events.fact_id",
         count(*) - count(distinct (fact_id, actor_code)) as "unique_combination|fact_id, actor_code"
     from event_actors
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1211,10 +1211,10 @@ from (
         count_if(location_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|location_iso3 -> countries.iso3",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from events
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'excluded_mentions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'excluded_mentions', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1222,10 +1222,10 @@ from (
         count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
         count(exclusion_id) - count(distinct exclusion_id) as "unique|exclusion_id"
     from excluded_mentions
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'indicators', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'indicators', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1234,10 +1234,10 @@ from (
         count_if(qualifier not in (select qualifier from qualifiers where qualifier is not null)) as "relationships|qualifier -> qualifiers.qualifier",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from indicators
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'membership_events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'membership_events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(act_kind not in ('legal_act', 'political_declaration', 'status_assertion')) as "accepted_values|act_kind",
@@ -1250,10 +1250,10 @@ from (
         count_if(org_code not in (select org_code from organizations where org_code is not null)) as "relationships|org_code -> organizations.org_code",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from membership_events
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'trade_figures', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'trade_figures', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(flow not in ('total', 'exports', 'imports')) as "accepted_values|flow",
@@ -1267,10 +1267,10 @@ from (
         count_if(reporter_iso3 not in (select iso3 from countries where iso3 is not null)) as "relationships|reporter_iso3 -> countries.iso3",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from trade_figures
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'treaties', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'treaties', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1279,10 +1279,10 @@ from (
         count_if(org_code not in (select org_code from organizations where org_code is not null)) as "relationships|org_code -> organizations.org_code",
         count(treaty_id) - count(distinct treaty_id) as "unique|treaty_id"
     from treaties
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'treaty_events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'treaty_events', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1293,10 +1293,10 @@ from (
         count_if(treaty_id not in (select treaty_id from treaties where treaty_id is not null)) as "relationships|treaty_id -> treaties.treaty_id",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from treaty_events
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'treaty_parties', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'treaty_parties', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(doc_id is null) as "not_null|doc_id",
@@ -1306,19 +1306,19 @@ from (
         count_if(treaty_id not in (select treaty_id from treaties where treaty_id is not null)) as "relationships|treaty_id -> treaties.treaty_id",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from treaty_parties
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'changes_with_lineage', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'changes_with_lineage', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(change_basis not in ('stated_event', 'first_attested', 'succession')) as "accepted_values|change_basis",
         count(*) - count(distinct (knowledge_from, country_iso3, org_code, changed_on, status, change_basis, fact_id)) as "unique_combination|knowledge_from, country_iso3, org_code, changed_on, status, change_basis, fact_id"
     from changes_with_lineage
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'documents_known', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'documents_known', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(known_from_basis not in ('publication_period_end', 'latest_reported_fact')) as "accepted_values|known_from_basis",
@@ -1327,10 +1327,10 @@ from (
         count_if(published_on_latest > known_from) as "ordered_columns|published_on_latest <= known_from",
         count(doc_id) - count(distinct doc_id) as "unique|doc_id"
     from documents_known
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'facts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'facts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(fact_key is null) as "not_null|fact_key",
@@ -1338,20 +1338,20 @@ from (
         count_if(fact_table not in (select fact_table from fact_tables where fact_table is not null)) as "relationships|fact_table -> fact_tables.fact_table",
         count(fact_key) - count(distinct fact_key) as "unique|fact_key"
     from facts
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'known_changes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'known_changes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(change_basis not in ('stated_event', 'first_attested')) as "accepted_values|change_basis",
         count_if(knowledge_from is null) as "not_null|knowledge_from",
         count(*) - count(distinct (knowledge_from, fact_id)) as "unique_combination|knowledge_from, fact_id"
     from known_changes
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'spells', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'spells', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
@@ -1364,10 +1364,10 @@ from (
         count_if(valid_from > valid_to) as "ordered_columns|valid_from <= valid_to",
         count(*) - count(distinct (knowledge_from, spell_id)) as "unique_combination|knowledge_from, spell_id"
     from spells
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'spells_from_facts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'spells_from_facts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
@@ -1378,30 +1378,30 @@ from (
         count_if((valid_from is null) <> coalesce(start_basis = 'first_attested', false)) as "null_exactly_when|valid_from",
         count(*) - count(distinct (knowledge_from, spell_id)) as "unique_combination|knowledge_from, spell_id"
     from spells_from_facts
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'status_changes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'status_changes', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(fact_id is null) as "not_null|fact_id",
         count_if(event_type not in (select event_type from membership_event_types where event_type is not null)) as "relationships|event_type -> membership_event_types.event_type",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from status_changes
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'dim_country', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'dim_country', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(continent not in ('Africa', 'America', 'Antarctica', 'Asia', 'Europe', 'Oceania')) as "accepted_values|continent",
         count_if(iso3 is null) as "not_null|iso3",
         count(iso3) - count(distinct iso3) as "unique|iso3"
     from marts.dim_country
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'dim_date', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'dim_date', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(date_day is null) as "not_null|date_day",
@@ -1409,10 +1409,10 @@ from (
         count(date_day) - count(distinct date_day) as "unique|date_day",
         count_if(year_number < 1991 or year_number > 2030) as "value_in_range|year_number"
     from marts.dim_date
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'dim_document', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'dim_document', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(known_from_basis not in ('publication_period_end', 'latest_reported_fact')) as "accepted_values|known_from_basis",
@@ -1423,10 +1423,10 @@ from (
         count(doc_id) - count(distinct doc_id) as "unique|doc_id",
         count(sha256) - count(distinct sha256) as "unique|sha256"
     from marts.dim_document
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'dim_organization', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'dim_organization', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(founded_on_precision not in ('day', 'month', 'year')) as "accepted_values|founded_on_precision",
@@ -1438,10 +1438,10 @@ from (
         count_if(successor_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|successor_org_code -> dim_organization.org_code",
         count(org_code) - count(distinct org_code) as "unique|org_code"
     from marts.dim_organization
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'dim_qualifier', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'dim_qualifier', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(lower_bound_from not in ('value', 'none')) as "accepted_values|lower_bound_from",
@@ -1459,10 +1459,10 @@ from (
         count(qualifier) - count(distinct qualifier) as "unique|qualifier",
         count(sort_order) - count(distinct sort_order) as "unique|sort_order"
     from marts.dim_qualifier
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'dim_treaty', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'dim_treaty', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(lifecycle_stage not in ('named_only', 'signed', 'in_force', 'extended', 'suspended', 'denounced')) as "accepted_values|lifecycle_stage",
@@ -1472,10 +1472,10 @@ from (
         count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
         count(treaty_id) - count(distinct treaty_id) as "unique|treaty_id"
     from marts.dim_treaty
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'dim_weapon_system', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'dim_weapon_system', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(category_count not in (1)) as "accepted_values|category_count",
@@ -1489,10 +1489,10 @@ from (
         count_if(weapon_system_id not in (select weapon_system_id from raw.weapon_systems where weapon_system_id is not null)) as "relationships|weapon_system_id -> weapon_systems.weapon_system_id",
         count(weapon_system_id) - count(distinct weapon_system_id) as "unique|weapon_system_id"
     from marts.dim_weapon_system
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_arms_deal', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_arms_deal', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(category is null) as "not_null|category",
@@ -1528,10 +1528,10 @@ from (
         count_if(supply_end_year < 1991 or supply_end_year > 2030) as "value_in_range|supply_end_year",
         count_if(supply_start_year < 1991 or supply_start_year > 2030) as "value_in_range|supply_start_year"
     from marts.fct_arms_deal
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_arms_deal_stage', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_arms_deal_stage', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(stage_date_precision not in ('day', 'month', 'year')) as "accepted_values|stage_date_precision",
@@ -1552,10 +1552,10 @@ from (
         count_if(stage_fact_count < 1) as "value_in_range|stage_fact_count",
         count_if(stage_year < 1991 or stage_year > 2030) as "value_in_range|stage_year"
     from marts.fct_arms_deal_stage
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_arms_supplier_share', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_arms_supplier_share', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(measure not in ('share_of_arms_imports', 'share_of_arms_holdings', 'share_of_weapons_used', 'share_of_military_procurement', 'share_of_arms_exports', 'share_of_foreign_support')) as "accepted_values|measure",
@@ -1585,10 +1585,10 @@ from (
         count_if(supplier_rank_upper < 1) as "value_in_range|supplier_rank_upper",
         count_if(supplier_rank_worst < 1) as "value_in_range|supplier_rank_worst"
     from marts.fct_arms_supplier_share
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_arms_transfer', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_arms_transfer', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(status_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|status_date_basis",
@@ -1622,10 +1622,10 @@ from (
         count_if(supply_start_year < 1991 or supply_start_year > 2030) as "value_in_range|supply_start_year",
         count_if(value_usd < 0) as "value_in_range|value_usd"
     from marts.fct_arms_transfer
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(event_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|event_date_basis",
@@ -1661,10 +1661,10 @@ from (
         count_if(killed < 0) as "value_in_range|killed",
         count_if(troops < 0) as "value_in_range|troops"
     from marts.fct_event
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_event_actor', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_event_actor', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(actor_kind not in ('country', 'organization')) as "accepted_values|actor_kind",
@@ -1678,10 +1678,10 @@ from (
         count(event_actor_id) - count(distinct event_actor_id) as "unique|event_actor_id",
         count(*) - count(distinct (fact_id, actor_code)) as "unique_combination|fact_id, actor_code"
     from marts.fct_event_actor
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_fact_provenance', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_fact_provenance', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(fact_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|fact_date_basis",
@@ -1700,10 +1700,10 @@ from (
         count(*) - count(distinct (fact_table, fact_id)) as "unique_combination|fact_table, fact_id",
         count_if(evidence_length < 1 or evidence_length > 200) as "value_in_range|evidence_length"
     from marts.fct_fact_provenance
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_indicator', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_indicator', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(ref_date_precision not in ('day', 'month', 'year')) as "accepted_values|ref_date_precision",
@@ -1728,10 +1728,10 @@ from (
         count_if(subject_org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|subject_org_code -> dim_organization.org_code",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from marts.fct_indicator
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_membership_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_membership_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(act_kind not in ('legal_act', 'political_declaration', 'status_assertion')) as "accepted_values|act_kind",
@@ -1752,10 +1752,10 @@ from (
         count_if(resulting_status not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships|resulting_status -> membership_event_types.resulting_status",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from marts.fct_membership_event
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_membership_spell', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_membership_spell', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(first_attested_precision not in ('day', 'month', 'year')) as "accepted_values|first_attested_precision",
@@ -1781,10 +1781,10 @@ from (
         count(spell_id) - count(distinct spell_id) as "unique|spell_id",
         count(*) - count(distinct (country_iso3, org_code, valid_from, first_attested_on)) as "unique_combination|country_iso3, org_code, valid_from, first_attested_on"
     from marts.fct_membership_spell
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_membership_spell_by_knowledge', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_membership_spell_by_knowledge', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(first_attested_precision not in ('day', 'month', 'year')) as "accepted_values|first_attested_precision",
@@ -1814,10 +1814,10 @@ from (
         count(knowledge_spell_id) - count(distinct knowledge_spell_id) as "unique|knowledge_spell_id",
         count(*) - count(distinct (knowledge_from, spell_id)) as "unique_combination|knowledge_from, spell_id"
     from marts.fct_membership_spell_by_knowledge
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_trade_flow', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_trade_flow', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(flow not in ('total', 'exports', 'imports')) as "accepted_values|flow",
@@ -1853,10 +1853,10 @@ from (
         count_if(value_usd_lower < 0) as "value_in_range|value_usd_lower",
         count_if(value_usd_upper < 0) as "value_in_range|value_usd_upper"
     from marts.fct_trade_flow
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'fct_treaty_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'fct_treaty_event', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(event_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|event_date_basis",
@@ -1874,10 +1874,10 @@ from (
         count_if(treaty_id not in (select treaty_id from marts.dim_treaty where treaty_id is not null)) as "relationships|treaty_id -> dim_treaty.treaty_id",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from marts.fct_treaty_event
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'mart_alignment_timeline', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'mart_alignment_timeline', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(start_basis_at_year_end not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis_at_year_end",
@@ -1893,10 +1893,10 @@ from (
         count(*) - count(distinct (country_iso3, org_code, year_number)) as "unique_combination|country_iso3, org_code, year_number",
         count_if(year_number < 1991 or year_number > 2030) as "value_in_range|year_number"
     from marts.mart_alignment_timeline
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'mart_arms_supplier_shift', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'mart_arms_supplier_shift', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(supplier_year_id is null) as "not_null|supplier_year_id",
@@ -1913,10 +1913,10 @@ from (
         count_if(worst_arms_supplier_rank < 1) as "value_in_range|worst_arms_supplier_rank",
         count_if(year_number < 1991 or year_number > 2030) as "value_in_range|year_number"
     from marts.mart_arms_supplier_shift
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'mart_membership_on_publication_dates', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'mart_membership_on_publication_dates', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(start_basis not in ('stated_event', 'succession', 'first_attested')) as "accepted_values|start_basis",
@@ -1937,10 +1937,10 @@ from (
         count(doc_spell_id) - count(distinct doc_spell_id) as "unique|doc_spell_id",
         count(*) - count(distinct (doc_id, country_iso3, org_code)) as "unique_combination|doc_id, country_iso3, org_code"
     from marts.mart_membership_on_publication_dates
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'mart_source_conflicts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'mart_source_conflicts', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(left_evidence is null or trim(left_evidence) = '' or length(left_evidence) > 200) as "evidence_present|left_evidence",
@@ -1960,10 +1960,10 @@ from (
         count_if(right_doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|right_doc_id -> dim_document.doc_id",
         count(conflict_id) - count(distinct conflict_id) as "unique|conflict_id"
     from marts.mart_source_conflicts
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
-select 'mart_trade_partners', split_part(check_name, '|', 1), split_part(check_name, '|', 2), failing_rows
+select 'mart_trade_partners', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
         count_if(flow not in ('total', 'exports', 'imports')) as "accepted_values|flow",
@@ -2003,7 +2003,7 @@ from (
         count_if(trade_year < 1991 or trade_year > 2030) as "value_in_range|trade_year",
         count_if(value_usd < 0) as "value_in_range|value_usd"
     from marts.mart_trade_partners
-) unpivot (failing_rows for check_name in (columns(*)));
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 -- Spells of one country and organisation (and knowledge cut-off) must not overlap: a spell runs from
 -- coalesce(valid_from, first_attested_on) to valid_to (open = forever); touching on one day is an overlap.
