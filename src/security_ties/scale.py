@@ -205,7 +205,7 @@ def run_handwritten(script: Path, facts_dir: Path, database: Path, memory_limit:
         checks = [(str(a), str(b), str(c), int(d)) for a, b, c, d in result.fetchall()]
     failing = [list(check) for check in checks if check[3] > 0]
     return {"statements": len(statements), "checks": len(checks), "failed": len(failing), "failing": failing,
-            "kinds": sorted({(relation, rule) for relation, rule, _, _ in checks})}
+            "results": [list(check) for check in checks]}
 
 
 def compare_marts(expected: Path, actual: Path) -> tuple[list[str], int]:
