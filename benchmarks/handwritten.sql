@@ -556,19 +556,32 @@ pair_years as (
     from pairs as p
     inner join range(1991, 2026) as y(year_number) on y.year_number between p.first_year and p.last_year
 ),
+-- each spell once for every year it touches (from the year it starts to the year it ends, open spells to 2025),
+-- flagged when it still holds on 31 December; then one row per pair and year
+spell_years as (
+    select country_iso3, org_code, status, start_basis, year_number,
+           valid_to is null or valid_to >= make_date(year_number, 12, 31) as at_year_end
+    from (
+        select *, unnest(range(greatest(year(in_force_from), 1991), least(coalesce(year(valid_to), 2025), 2025) + 1))
+            as year_number
+        from spells
+    )
+),
+statuses as (
+    select country_iso3, org_code, year_number,
+           any_value(status) filter (where at_year_end) as status_at_year_end,
+           any_value(start_basis) filter (where at_year_end) as start_basis_at_year_end,
+           string_agg(distinct status, ', ' order by status) as statuses_during_year,
+           count(distinct status) as status_count
+    from spell_years
+    group by country_iso3, org_code, year_number
+),
 per_year as (
-    select py.country_iso3, py.org_code, py.year_number, py.year_end, py.first_known_on,
-           any_value(s.status) filter (where s.in_force_from <= py.year_end and (s.valid_to is null or py.year_end <= s.valid_to))
-               as status_at_year_end,
-           any_value(s.start_basis) filter (where s.in_force_from <= py.year_end and (s.valid_to is null or py.year_end <= s.valid_to))
-               as start_basis_at_year_end,
-           string_agg(distinct s.status, ', ' order by s.status) as statuses_during_year,
-           count(distinct s.status) as status_count
+    select py.country_iso3, py.org_code, py.year_number, py.year_end, py.first_known_on, s.status_at_year_end,
+           s.start_basis_at_year_end, s.statuses_during_year, coalesce(s.status_count, 0) as status_count
     from pair_years as py
-    left join spells as s
-        on py.country_iso3 = s.country_iso3 and py.org_code = s.org_code
-        and s.in_force_from <= py.year_end and (s.valid_to is null or py.year_start <= s.valid_to)
-    group by all
+    left join statuses as s
+        on py.country_iso3 = s.country_iso3 and py.org_code = s.org_code and py.year_number = s.year_number
 )
 select y.country_iso3 || ':' || y.org_code || ':' || cast(y.year_number as varchar) as timeline_id,
        y.country_iso3, c.country_name, y.org_code, o.org_name, o.org_type, y.year_number,
