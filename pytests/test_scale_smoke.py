@@ -173,6 +173,32 @@ def test_a_handwritten_check_fails_when_a_defect_is_injected(run_folder: Path, t
         assert checks[check] > 0, f"{check} did not catch the injected defect"
 
 
+@pytest.mark.slow
+def test_the_handwritten_script_matches_dbt_on_the_curated_facts(run_folder: Path, tmp_path: Path) -> None:
+    """The curated fact seeds (membership lineage, attested spells, real conflicts) as the script's Parquet input:
+    the same marts as dbt's build of the same seeds, and every check passes."""
+    seeded = run_folder / "seeded" / "security_ties.duckdb"
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    with duckdb.connect(str(seeded), read_only=True) as connection:
+        for name in synth.SHARES:
+            connection.execute(f"copy raw.{name} to '{facts / name}.parquet' (format parquet)")
+    dbt_db, handwritten_db = tmp_path / "dbt" / "security_ties.duckdb", tmp_path / "handwritten" / "security_ties.duckdb"
+    for copy in (dbt_db, handwritten_db):
+        copy.parent.mkdir()
+        shutil.copyfile(seeded, copy)
+    profile = scale.write_profile(tmp_path / "profile", dbt_db, "2GB", 2, 2)
+    built = subprocess.run([str(Path(sys.executable).parent / "dbt"), "build", "--select", "resource_type:model",
+                            "--exclude", "resource_type:unit_test", "--profiles-dir", str(profile), "--log-level", "warn"],
+                           cwd=ROOT, env={**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target")},
+                           capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    report = scale.run_handwritten(ROOT / scale.HANDWRITTEN_SCRIPT, facts, handwritten_db, "2GB", 2)
+    assert report["failing"] == []
+    differ, compared = scale.compare_marts(dbt_db, handwritten_db)
+    assert compared >= 26 and differ == []
+
+
 def _dbt_tests(manifest: dict, schemas: set[str]) -> dict[str, list[tuple[str, str | None]]]:
     """dbt's data tests by the relation they test (attached node, or the one relation a singular test is named
     after) in the given schemas: (kind, column) pairs; a singular test's kind is its name after '__'."""
