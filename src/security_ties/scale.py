@@ -99,6 +99,10 @@ class ScaleResult:
     marts_differ: list[str] = field(default_factory=list)  # marts relations not identical, dbt vs handwritten
     marts_compared: int = 0
     key_constraints: bool = False  # the marts built with their PRIMARY KEY constraints (dbt and direct)
+    dbt_node_seconds: dict[str, float] = field(default_factory=dict)  # summed node times by kind (run_results)
+    handwritten_build_seconds: float = 0.0  # the script's statements up to the checks
+    handwritten_check_seconds: float = 0.0  # the checks
+    handwritten_slowest: list[list[Any]] = field(default_factory=list)  # [seconds, statement] of its slowest statements
     relations: int = 0
     load_average: float = 0.0  # the machine's 1-minute load when this row count started
 
@@ -195,17 +199,46 @@ def run_handwritten(script: Path, facts_dir: Path, database: Path, memory_limit:
         connection.execute(f"set threads = {int(threads)}")
         statements = duckdb.extract_statements(sql)
         result = None
+        timings: list[tuple[float, str]] = []  # seconds and the statement's first words, in order
         for number, statement in enumerate(statements, start=1):
+            started = time.perf_counter()
             try:
                 result = connection.execute(statement)
             except duckdb.Error as error:
                 raise RuntimeError(f"{script}: statement {number} failed: {error}\n{statement.query[:500]}") from error
+            timings.append((time.perf_counter() - started, _statement_label(statement.query)))
         if result is None:
             raise RuntimeError(f"{script} has no statements")
+        started = time.perf_counter()
         checks = [(str(a), str(b), str(c), int(d)) for a, b, c, d in result.fetchall()]
+        timings[-1] = (timings[-1][0] + time.perf_counter() - started, timings[-1][1])
     failing = [list(check) for check in checks if check[3] > 0]
+    # the checks start with the checks table; everything before builds the marts
+    first_check = next((i for i, (_, label) in enumerate(timings) if label.startswith("create or replace temp table checks")),
+                       len(timings))
     return {"statements": len(statements), "checks": len(checks), "failed": len(failing), "failing": failing,
-            "results": [list(check) for check in checks]}
+            "results": [list(check) for check in checks],
+            "build_seconds": sum(t for t, _ in timings[:first_check]),
+            "check_seconds": sum(t for t, _ in timings[first_check:]),
+            "slowest": [[round(t, 2), label] for t, label in sorted(timings, reverse=True)[:8]]}
+
+
+def _statement_label(query: str) -> str:
+    """A statement's first words without its comments: `create or replace table marts.fct_event`."""
+    words = " ".join(line for line in query.splitlines() if not line.strip().startswith("--")).split()
+    if words[:2] == ["insert", "into"] and len(words) > 4 and words[3] == "select":
+        return " ".join(words[:5])  # insert into checks select '<relation>',
+    return " ".join(words[:6])
+
+
+def dbt_node_seconds(run_results: Path) -> dict[str, float]:
+    """Seconds of dbt's node execution by kind (model, test, ...), summed over nodes: with two threads the sum can
+    exceed the wall time; the rest of dbt's wall time is process start, parse and bookkeeping."""
+    seconds: dict[str, float] = {}
+    for result in json.loads(run_results.read_text(encoding="utf-8"))["results"]:
+        kind = result["unique_id"].split(".", 1)[0]
+        seconds[kind] = seconds.get(kind, 0.0) + float(result.get("execution_time") or 0.0)
+    return seconds
 
 
 def compare_marts(expected: Path, actual: Path) -> tuple[list[str], int]:
@@ -324,7 +357,7 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
         handwritten_report = handwritten.report()
         marts_differ, marts_compared = compare_marts(dbt_db, handwritten_db)
     except RuntimeError as error:  # one failed contender must not lose the others' figures of a long run
-        handwritten_report = {"checks": 0, "failed": -1}
+        handwritten_report = {"checks": 0, "failed": -1, "build_seconds": 0.0, "check_seconds": 0.0, "slowest": []}
         marts_differ, marts_compared = [f"handwritten run failed: {str(error).splitlines()[-1][:300]}"], 0
 
     dbt_rows, direct_rows = _relation_counts(dbt_db), _relation_counts(direct_db)
@@ -334,11 +367,19 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
     audit = measured([sys.executable, "-m", "security_ties.scale", "audit", str(root), str(dbt_db), str(audit_row_limit)],
                      root)
     audit_report = audit.report()
-    return ScaleResult(rows, synth_seconds, built.seconds, built.peak_mb, dbt_failed, direct.seconds, direct.peak_mb,
-                       direct_counts["failed"], built.seconds / direct.seconds, handwritten.seconds, handwritten.peak_mb,
-                       handwritten_report["checks"], handwritten_report["failed"], built.seconds / handwritten.seconds,
-                       audit_report["seconds"], audit.peak_mb, audit_report["sampled"], audit_report["failed"], p50, p95,
-                       differ, marts_differ, marts_compared, key_constraints, len(dbt_rows), load)
+    return ScaleResult(
+        rows=rows, synth_seconds=synth_seconds, dbt_seconds=built.seconds, dbt_peak_mb=built.peak_mb,
+        dbt_tests_failed=dbt_failed, direct_seconds=direct.seconds, direct_peak_mb=direct.peak_mb,
+        direct_checks_failed=direct_counts["failed"], ratio_direct=built.seconds / direct.seconds,
+        handwritten_seconds=handwritten.seconds, handwritten_peak_mb=handwritten.peak_mb,
+        handwritten_checks=handwritten_report["checks"], handwritten_checks_failed=handwritten_report["failed"],
+        ratio=built.seconds / handwritten.seconds, audit_seconds=audit_report["seconds"], audit_peak_mb=audit.peak_mb,
+        audit_sampled=audit_report["sampled"], audit_failed=audit_report["failed"], query_p50_ms=p50, query_p95_ms=p95,
+        rows_differ=differ, marts_differ=marts_differ, marts_compared=marts_compared, key_constraints=key_constraints,
+        dbt_node_seconds=dbt_node_seconds(target / "run_results.json"),
+        handwritten_build_seconds=handwritten_report["build_seconds"],
+        handwritten_check_seconds=handwritten_report["check_seconds"], handwritten_slowest=handwritten_report["slowest"],
+        relations=len(dbt_rows), load_average=load)
 
 
 def _audit(root: Path, database: Path, row_limit: int) -> dict[str, Any]:
