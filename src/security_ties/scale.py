@@ -13,11 +13,11 @@ which is copied so every contender starts from the same bytes; then
   (`EXCEPT ALL` both ways), and `marts.membership_as_of` is compared on the as-of query. dbt / handwritten is
   the headline ratio;
 - **direct**: the SQL dbt compiled for exactly those models and tests, run in one DuckDB connection in
-  dependency order (views; contracted tables created with the same NOT NULL and PRIMARY KEY constraints
-  and filled by `insert ... select`; then `select count(*)` of every test's failing rows): the same
+  dependency order (views; contracted tables created with the same NOT NULL constraints, and PRIMARY KEY
+  when dbt builds them, and filled by `insert ... select`; then `select count(*)` of every test's failing rows): the same
   transforms and the same checks with nothing of dbt around them. It is dbt's compiled SQL, not an
   independently hand-written script, so the ratio measures what dbt adds (process start, parsing, Jinja,
-  per-node bookkeeping, column comments). Its contracted tables follow the same key setting as dbt's;
+  per-node bookkeeping, column comments);
 - the analyst queries on the built marts (as-of, trade by partner and year, provenance search), p50/p95;
 - the Great Expectations audit, bounded: each mart is read whole up to `audit_row_limit` rows, above that as
   a repeatable reservoir sample (row counts checked in DuckDB).
@@ -174,7 +174,7 @@ def run_direct(manifest_path: Path, run_results: Path, database: Path, memory_li
             if node["config"]["materialized"] == "view":
                 connection.execute(f"create or replace view {node['relation_name']} as {sql}")
             elif (node["config"].get("contract") or {}).get("enforced"):
-                # the contract is a check too: the same NOT NULL and PRIMARY KEY constraints dbt creates
+                # the contract is a check too: the same NOT NULL (and PRIMARY KEY, if dbt builds them) constraints
                 connection.execute(f"create or replace table {node['relation_name']} ({contract_columns(node, key_constraints)})")
                 connection.execute(f"insert into {node['relation_name']} by name ({sql})")
             else:
