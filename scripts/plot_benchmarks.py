@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
     ratio_axis.set(xscale="log", yscale="log", xlabel="synthetic fact rows", ylabel="wall-time ratio", title="dbt's overhead")
     for axis in (time_axis, memory_axis, ratio_axis):
         axis.grid(True, which="both", alpha=0.3)
-        axis.legend(fontsize=7, loc="upper left" if axis is not ratio_axis else "upper right")
+        axis.legend(fontsize=7, loc="best")
     figure.suptitle("security-ties scale benchmark (2 cores shared with other jobs; DuckDB memory_limit and threads set)",
                     fontsize=9)
     figure.tight_layout()
