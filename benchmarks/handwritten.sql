@@ -108,6 +108,11 @@ select lower(trim(event_type)) as event_type, lower(trim(resulting_status)) as r
        cast(is_assertion as boolean) as is_assertion
 from raw.membership_event_types;
 
+create or replace temp view treaty_event_types as
+select lower(trim(event_type)) as event_type, cast(lifecycle_rank as integer) as lifecycle_rank,
+       cast(is_one_off as boolean) as is_one_off
+from raw.treaty_event_types;
+
 create or replace temp view succession_kinds as
 select lower(trim(succession_kind)) as succession_kind, cast(continues_in_successor as boolean) as continues_in_successor,
        cast(ends_predecessor as boolean) as ends_predecessor
@@ -764,8 +769,10 @@ with steps as (
            max(valid_until_year) as valid_until_year,
            min(event_date_earliest) filter (where event_type = 'suspended') as suspended_on,
            min(event_date_earliest) filter (where event_type = 'denounced') as denounced_on,
+           max(types.lifecycle_rank) as furthest_rank,
            count(*) as step_count, count(distinct doc_id) as doc_count
     from treaty_events
+    left join treaty_event_types as types using (event_type)
     group by treaty_id
 ),
 parties as (
@@ -774,16 +781,12 @@ parties as (
 select t.treaty_id, t.treaty_name, t.treaty_type, t.org_code, t.doc_id as named_in_doc_id, s.signed_on, s.in_force_on,
        s.last_extended_on, s.valid_until_year, make_date(s.valid_until_year, 12, 31) as valid_until, s.suspended_on,
        s.denounced_on,
-       case when s.denounced_on is not null then 'denounced'
-            when s.suspended_on is not null then 'suspended'
-            when s.last_extended_on is not null then 'extended'
-            when s.in_force_on is not null then 'in_force'
-            when s.signed_on is not null then 'signed'
-            else 'named_only' end as lifecycle_stage,
+       coalesce(furthest.event_type, 'named_only') as lifecycle_stage,
        coalesce(s.step_count, 0) as step_count, coalesce(s.doc_count, 0) as doc_count,
        coalesce(p.party_count, 0) as party_count
 from treaties as t
 left join steps as s on t.treaty_id = s.treaty_id
+left join treaty_event_types as furthest on s.furthest_rank = furthest.lifecycle_rank
 left join parties as p on t.treaty_id = p.treaty_id;
 
 -- ---------------------------------------------------------------------------------------------------------------
@@ -878,7 +881,7 @@ with statements as (
     select 'treaty_events', treaty_id || ' ' || event_type, 'date', fact_id, doc_id, null, event_date_earliest,
            event_date_latest, event_date_iso, null, evidence
     from marts.fct_treaty_event
-    where event_type in ('signed', 'initialed', 'ratified', 'in_force', 'denounced', 'expires')
+    where event_type in (select event_type from treaty_event_types where is_one_off)
     union all
     select 'arms_transfers', deal_key || ' ' || status, 'date', fact_id, doc_id, null, status_date_earliest,
            status_date_latest, status_date_iso, null, evidence
@@ -1078,6 +1081,18 @@ from (
         count_if(status_priority is null) as "not_null|status_priority",
         count(event_type) - count(distinct event_type) as "unique|event_type"
     from membership_event_types
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'treaty_event_types', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
+from (
+    select
+        count_if(event_type is null) as "not_null|event_type",
+        count(event_type) - count(distinct event_type) as "unique|event_type",
+        count(lifecycle_rank) - count(distinct lifecycle_rank) as "unique|lifecycle_rank",
+        count_if(lifecycle_rank not between 1 and 99) as "value_in_range|lifecycle_rank",
+        count_if(is_one_off is null) as "not_null|is_one_off"
+    from treaty_event_types
 ) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 insert into checks
@@ -1488,7 +1503,8 @@ insert into checks
 select 'dim_treaty', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
 from (
     select
-        count_if(lifecycle_stage not in ('named_only', 'signed', 'in_force', 'extended', 'suspended', 'denounced')) as "accepted_values|lifecycle_stage",
+        count_if(lifecycle_stage <> 'named_only' and lifecycle_stage not in (select event_type from treaty_event_types)) as "relationships_or_values|lifecycle_stage -> treaty_event_types.event_type",
+        count_if(lifecycle_stage is null) as "not_null|lifecycle_stage",
         count_if(treaty_id is null) as "not_null|treaty_id",
         count_if(signed_on > in_force_on) as "ordered_columns|signed_on <= in_force_on",
         count_if(named_in_doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|named_in_doc_id -> dim_document.doc_id",
@@ -1884,7 +1900,7 @@ from (
     select
         count_if(event_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|event_date_basis",
         count_if(event_date_precision not in ('day', 'month', 'year')) as "accepted_values|event_date_precision",
-        count_if(event_type not in ('negotiated', 'initialed', 'signed', 'ratified', 'in_force', 'extended', 'expires', 'suspended', 'denounced', 'violated', 'invoked', 'not_invoked')) as "accepted_values|event_type",
+        count_if(event_type not in (select event_type from treaty_event_types)) as "relationships|event_type -> treaty_event_types.event_type",
         count_if(evidence_missing(evidence)) as "evidence_present|evidence",
         count_if(doc_id is null) as "not_null|doc_id",
         count_if(event_type is null) as "not_null|event_type",
