@@ -1090,7 +1090,6 @@ from (
         count_if(event_type is null) as "not_null|event_type",
         count(event_type) - count(distinct event_type) as "unique|event_type",
         count(lifecycle_rank) - count(distinct lifecycle_rank) as "unique|lifecycle_rank",
-        count_if(lifecycle_rank not between 1 and 99) as "value_in_range|lifecycle_rank",
         count_if(is_one_off is null) as "not_null|is_one_off"
     from treaty_event_types
 ) unpivot include nulls (failing_rows for check_name in (columns(*)));
