@@ -3,7 +3,7 @@
 In a copy of the project: a full build (warehouse A), then one seed row edited, then `build --changed` on A
 (rebuilds only the edited seed, what reads it and what is downstream, audits only the marts it rebuilt);
 then a full build of the edited project into a fresh warehouse B. Every relation of every schema (seeds,
-staging and intermediate views, marts) and the `membership_as_of` macro must hold the same rows in A and B.
+staging views, intermediate tables, marts) and the `membership_as_of` macro must hold the same rows in A and B.
 """
 
 from __future__ import annotations
