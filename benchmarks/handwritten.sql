@@ -1328,6 +1328,8 @@ from (
         count_if(doc_id not in (select doc_id from documents where doc_id is not null)) as "relationships|doc_id -> documents.doc_id",
         count_if(qualifier not in (select qualifier from qualifiers where qualifier is not null)) as "relationships|qualifier -> qualifiers.qualifier",
         count_if(treaty_id not in (select treaty_id from treaties where treaty_id is not null)) as "relationships|treaty_id -> treaties.treaty_id",
+        count_if(event_type is null) as "not_null|event_type",
+        count_if(event_type not in (select event_type from treaty_event_types where event_type is not null)) as "relationships|event_type -> treaty_event_types.event_type",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id"
     from treaty_events
 ) unpivot include nulls (failing_rows for check_name in (columns(*)));
