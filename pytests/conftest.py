@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from security_ties.bench import copy_tree
 from security_ties.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,9 +56,7 @@ def published_warehouse(project: Project) -> Path:
 
 def copy_project(destination: Path) -> Path:
     """A copy of the project's sources (no venv, no warehouse) to break on purpose."""
-    ignore = shutil.ignore_patterns(".venv*", "warehouse", "target", "logs", ".git", "__pycache__", "reports", "gx")
-    shutil.copytree(ROOT, destination, ignore=ignore)
-    return destination
+    return copy_tree(ROOT, destination)
 
 
 def run_cli(project_root: Path, *arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

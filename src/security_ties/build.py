@@ -710,7 +710,7 @@ class BackgroundAudit:
         return self.thread is not None
 
     def start(self, database: Path) -> None:
-        built = (self.target_path / "run_results.models.json")
+        built = self.target_path / "run_results.models.json"
         tables = None
         if self.changed:
             tables = built_models(json.loads(built.read_text(encoding="utf-8"))["results"]) if built.is_file() else []

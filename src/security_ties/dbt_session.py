@@ -166,7 +166,6 @@ def split(tests: list[str], parts: int) -> list[list[str]]:
 @dataclass
 class Child:
     pid: int
-    step: str
     results: Path
 
 
@@ -188,7 +187,7 @@ class Session:
         results.unlink(missing_ok=True)
         pid = fork(f"dbt {step}{label}",
                    lambda: self._run_child(step, arguments, results, database, keep_tests, label))
-        return Child(pid, step, results)
+        return Child(pid, results)
 
     def _run_child(self, step: str, arguments: list[str], results: Path, database: Path | None,
                    keep_tests: set[str] | None, label: str) -> int:
