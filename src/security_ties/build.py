@@ -188,12 +188,6 @@ def check_values(project: Project) -> None:
     verify_values(project.seeds_dir)
 
 
-def built_models(results: list[dict[str, object]]) -> list[str]:
-    """The names of the models a run built (a `--changed` build audits only those marts)."""
-    return sorted(str(r["unique_id"]).split(".")[-1] for r in results
-                  if str(r["unique_id"]).startswith("model.") and r["status"] == "success")
-
-
 DBT_STEPS = ("seeds", "models", "tests")  # the dbt steps of a build, in order (see dbt_session)
 
 
@@ -235,12 +229,14 @@ def published_state(project: Project) -> tuple[Path | None, str]:
 
 def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = "full", state: Path | None = None,
             threads: int | None = None, quiet: bool = False,
-            when_models_built: Callable[[Path], None] | None = None) -> subprocess.CompletedProcess[str]:
+            published: Path | None = None,
+            when_models_built: Callable[[Path, list[str] | None], None] | None = None) -> subprocess.CompletedProcess[str]:
     """dbt as a subprocess (the in-process runner keeps its DuckDB handle open, dbt-core #11980), running
     `security_ties.dbt_session`: one parse, then the seeds, the models with their unit tests, and the data
     tests in parallel parts. Once the models are built the session copies the file for the audit and names
-    the copy in `audit_ready.json`; `when_models_built` is then called with it (in this thread) while the
-    tests run. Progress goes straight to our stdout; stderr is kept for the error message."""
+    the copy in `audit_ready.json`; `when_models_built` is then called with it and the marts to audit (None:
+    all of them) in this thread while the tests run. A `changed` build compares what it rebuilt with the
+    `published` file. Progress goes straight to our stdout; stderr is kept for the error message."""
     target_path.mkdir(parents=True, exist_ok=True)
     ready = target_path / "audit_ready.json"
     for stale in [*target_path.glob("run_results*.json"), target_path / "timings.json", target_path / "selection.json",
@@ -248,7 +244,8 @@ def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = 
         stale.unlink(missing_ok=True)  # never report an older run's failures
     common = ["--no-use-colors", "--log-level", "none"] + (["--threads", str(threads)] if threads else [])
     spec = {"project_dir": str(project.root), "target_path": str(target_path), "quiet": quiet, "mode": mode,
-            "state_dir": str(state) if state else None, "common_args": common}
+            "state_dir": str(state) if state else None, "published_database": str(published) if published else None,
+            "common_args": common}
     spec_file = target_path / "session.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path),
@@ -268,7 +265,8 @@ def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = 
                 finished = process.poll() is not None
                 if not notified and ready.is_file():
                     notified = True
-                    when_models_built(Path(json.loads(ready.read_text(encoding="utf-8"))["database"]))  # type: ignore[misc]
+                    audit = json.loads(ready.read_text(encoding="utf-8"))
+                    when_models_built(Path(audit["database"]), audit["tables"])  # type: ignore[misc]
                 if finished:
                     break
                 time.sleep(0.05)
@@ -288,6 +286,12 @@ def step_results(target_path: Path) -> list[dict[str, object]]:
         if path.is_file():
             results += json.loads(path.read_text(encoding="utf-8")).get("results", [])
     return results
+
+
+def not_rerun_tests(target_path: Path) -> list[str]:
+    """The tests a `--changed` build did not re-run because everything they read kept its published content."""
+    selection = target_path / "selection.json"
+    return json.loads(selection.read_text(encoding="utf-8")).get("not_rerun", []) if selection.is_file() else []
 
 
 def unrun_nodes(target_path: Path, results: list[dict[str, object]]) -> list[str]:
@@ -697,10 +701,11 @@ def describe_os_error(error: OSError) -> str:
 class BackgroundAudit:
     """The audit, run in a thread of the build while dbt's data tests run in the dbt session's processes: it
     starts once the models are built, on the copy of the file the session made for it (`run_dbt`'s
-    `when_models_built`). A `--changed` build audits only the marts it rebuilt."""
+    `when_models_built`), on the marts the session names: all of them, or in a `--changed` build those it
+    rebuilt with new content."""
 
-    def __init__(self, audit: Auditor, progress: Progress, target_path: Path, *, changed: bool) -> None:
-        self.audit, self.progress, self.target_path, self.changed = audit, progress, target_path, changed
+    def __init__(self, audit: Auditor, progress: Progress) -> None:
+        self.audit, self.progress = audit, progress
         self.counts: dict[str, int] = {}
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
@@ -709,11 +714,7 @@ class BackgroundAudit:
     def started(self) -> bool:
         return self.thread is not None
 
-    def start(self, database: Path) -> None:
-        built = self.target_path / "run_results.models.json"
-        tables = None
-        if self.changed:
-            tables = built_models(json.loads(built.read_text(encoding="utf-8"))["results"]) if built.is_file() else []
+    def start(self, database: Path, tables: list[str] | None) -> None:
         self.thread = threading.Thread(target=self._run, args=(database, tables), name="audit", daemon=True)
         self.thread.start()
 
@@ -762,10 +763,10 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
                 with progress.step("copy published"):
                     shutil.copyfile(project.published_path, candidate)
         try:
-            background = BackgroundAudit(audit, progress, target_path, changed=state is not None) if audit else None
+            background = BackgroundAudit(audit, progress) if audit else None
             with progress.step("dbt"):
                 result = run_dbt(project, candidate, target_path, mode="changed" if state else "full", state=state,
-                                 threads=threads, quiet=progress.quiet,
+                                 threads=threads, quiet=progress.quiet, published=project.published_path,
                                  when_models_built=background.start if background else None)
             timings_file = target_path / "timings.json"
             if timings_file.is_file():
@@ -781,6 +782,8 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
                 raise BuildError(f"dbt ran every step but skipped {len(missing)} node(s); nothing was published: "
                                  + ", ".join(missing[:10]))
             counts = dbt_counts(results)
+            if state:
+                counts["tests_not_rerun"] = len(not_rerun_tests(target_path))
             if state and not results:
                 progress.say("nothing changed since the published build; nothing was published")
                 return BuildResult(published_build_id(project.published_path) or build_id, project.published_path,

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 
@@ -18,6 +18,7 @@ from security_ties import info as info_module
 from security_ties.evidence import EvidenceError, verify
 from security_ties.intake import IntakeError
 from security_ties.mentions import coverage
+from security_ties.processes import exit_without_teardown
 from security_ties.project import Project
 from security_ties.steps import Progress
 from security_ties.validate import SeedValidationError, validate_seeds
@@ -336,5 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The `security-ties` command: `main`, then an exit without the interpreter's teardown (see
+    `processes.exit_without_teardown`)."""
+    exit_without_teardown(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -20,9 +20,13 @@ runner keeps its DuckDB file handle open after a run (dbt-core #11980), and the 
 rename the file once dbt is done. Every step runs in a forked child that checkpoints the file and exits.
 
 The spec (JSON) names the mode. `full`: every seed, model, unit test and data test. `changed` (with
-`state_dir`, the manifest of the published build): only what changed since that build and everything
-downstream of it, with the tests that read any of it. For each step the process writes
-`run_results.<step>.json` into the target folder, `selection.json` (the steps and their arguments) and
+`state_dir`, the manifest of the published build, and `published_database`, its file): only what changed
+since that build and everything downstream of it, with the tests that read any of it. When only seed rows
+changed, a rebuilt relation whose content is identical to the published one (same columns, same rows: see
+`fingerprint_relations`) counts as not rebuilt: a test that reads only such relations ran on the same rows
+in the published build, with the same SQL, and passed there, so it is not run again (nor is the audit of
+such a mart). For each step the process writes `run_results.<step>.json` into the target folder,
+`selection.json` (the steps and their arguments, the relations found unchanged, the tests not re-run) and
 `timings.json` (wall and CPU seconds of the parse and of each step). Progress goes to stdout unless
 `quiet`: one line per step start and end, dbt's node counter (n/N) at most once a second, and every
 failing node at once.
@@ -41,7 +45,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from security_ties.processes import death_with_parent
+from security_ties.processes import death_with_parent, exit_without_teardown
 
 RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeResult", "LogNodeNoOpResult", "LogSnapshotResult",
                  "LogFunctionResult"}
@@ -116,11 +120,27 @@ def changed_steps(runner: Any, manifest: Any, state_dir: str,
         steps.append(("seeds", ["build", "--select", *[seed.name for seed in seeds], "--exclude", "resource_type:test"]))
     code = [uid for uid in modified if not uid.startswith(("seed.", "test.", "unit_test."))]  # models, macros' users
     if code or over_seeds:
-        steps.append(("models", ["build", "--select", "state:modified+", *over_seeds, "--exclude", "resource_type:seed",
-                                 "resource_type:test", "resource_type:unit_test", "--state", state_dir]))
+        # `state:modified+` by name: with `--state` the step would load the published manifest a second time
+        downstream = sorted({selector for uid in modified if (selector := downstream_selector(manifest, uid))})
+        steps.append(("models", ["build", "--select", *downstream, *over_seeds, "--exclude", "resource_type:seed",
+                                 "resource_type:test", "resource_type:unit_test"]))
     # dbt also lists a changed seed's own data tests as modified; they run either way
     only_rows = bool(seeds) and not code and rows_only(seeds, state_dir)
     return steps, modified, only_rows
+
+
+def downstream_selector(manifest: Any, uid: str) -> str | None:
+    """The dbt selector of a node found modified and everything downstream of it (None for a test: tests run
+    in the tests step)."""
+    if uid.startswith(("test.", "unit_test.")):
+        return None
+    if uid in manifest.sources:
+        source = manifest.sources[uid]
+        return f"source:{source.source_name}.{source.name}+"
+    if uid in manifest.exposures:
+        return f"exposure:{manifest.exposures[uid].name}"
+    node = manifest.nodes.get(uid)
+    return f"{node.name}+" if node is not None else None
 
 
 def rows_only(seeds: list[Any], state_dir: str) -> bool:
@@ -156,6 +176,27 @@ def chosen_tests(manifest: Any, mode: str, built: set[str], modified: set[str], 
     return sorted(uid for uid, test in tests.items()
                   if uid in modified or (touched & set(test.depends_on.nodes)
                                          and not (rows_changed_only and uid.startswith("unit_test."))))
+
+
+def fingerprint_relations(database: Path, relations: dict[str, tuple[str, str]]) -> dict[str, list[Any] | None]:
+    """unique id -> the fingerprint of its relation (schema, name) in a DuckDB file, None if it is not there:
+    its columns with their types, its row count and the sum of its rows' 64-bit hashes. Equal fingerprints
+    mean the same columns and the same multiset of rows, short of a hash collision (odds about 2^-64)."""
+    import duckdb
+
+    fingerprints: dict[str, list[Any] | None] = {}
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for uid, (schema, name) in sorted(relations.items()):
+            try:  # binds this relation alone: a catalog query would bind every view of the file first
+                relation = connection.sql(f'from "{schema}"."{name}"')
+            except duckdb.CatalogException:
+                fingerprints[uid] = None
+                continue
+            columns = [[column, str(kind)] for column, kind in zip(relation.columns, relation.types)]
+            rows, hashes = connection.execute(
+                f'select count(*), coalesce(sum(hash(row_)::hugeint), 0) from "{schema}"."{name}" as row_').fetchone()
+            fingerprints[uid] = [columns, int(rows), str(hashes)]
+    return fingerprints
 
 
 def split(tests: list[str], parts: int) -> list[list[str]]:
@@ -243,6 +284,33 @@ class Session:
         _, status, _ = os.wait4(writer, 0)
         (self.target / "timings.json").write_text(json.dumps({"wall": self.timings, "cpu": self.cpu}), encoding="utf-8")
         return os.waitstatus_to_exitcode(status) == 0
+
+    def unchanged(self, built: set[str], database: Path, published: Path) -> set[str]:
+        """The rebuilt seeds and models whose relation in `database` has the same fingerprint as in the
+        published file, compared in a forked child (this process never opens DuckDB). Each file is opened on
+        its own, so that a view resolves against its own file's tables. If the comparison fails (the
+        published file locked by a writer, say), nothing counts as unchanged and every test runs."""
+        relations = {uid: (node.schema, node.alias) for uid in sorted(built)
+                     if (node := self.manifest.nodes.get(uid)) is not None}
+        output = self.target / "fingerprints.json"
+        output.unlink(missing_ok=True)
+
+        def compare() -> int:
+            before, after = fingerprint_relations(published, relations), fingerprint_relations(database, relations)
+            output.write_text(json.dumps({uid: {"published": before[uid], "built": after[uid]} for uid in relations}),
+                              encoding="utf-8")
+            return 0
+
+        started = time.perf_counter()
+        _, status, usage = os.wait4(fork("dbt fingerprints", compare), 0)
+        self.timings["fingerprints"] = time.perf_counter() - started
+        self.cpu["fingerprints"] = usage.ru_utime + usage.ru_stime
+        if os.waitstatus_to_exitcode(status) != 0 or not output.is_file():
+            print("  could not compare the rebuilt relations with the published file; running every test of what "
+                  "was rebuilt", flush=True)
+            return set()
+        compared = json.loads(output.read_text(encoding="utf-8"))
+        return {uid for uid, pair in compared.items() if pair["built"] is not None and pair["built"] == pair["published"]}
 
     def step(self, step: str, arguments: list[str]) -> bool:
         started = time.perf_counter()
@@ -354,12 +422,24 @@ def run(spec: dict[str, Any]) -> int:
         built |= {str(result["unique_id"]) for result in
                   json.loads((target / f"run_results.{name}.json").read_text(encoding="utf-8"))["results"]
                   if result.get("status") == "success"}
-    tests = chosen_tests(manifest, mode, built, modified, only_rows)
-    (target / "selection.json").write_text(json.dumps({**dict(steps), TESTS_STEP: len(tests)}), encoding="utf-8")
+    # a relation rebuilt with the same content is as good as not rebuilt, when the code is the published code
+    unchanged = session.unchanged(built, database, Path(spec["published_database"])) if only_rows else set()
+    tests = chosen_tests(manifest, mode, built - unchanged, modified, only_rows)
+    not_rerun = sorted(set(chosen_tests(manifest, mode, built, modified, only_rows)) - set(tests))
+    if unchanged and not quiet:
+        print(f"  unchanged in content: {len(unchanged)} of {len(built)} rebuilt relations; {len(not_rerun)} tests "
+              "that read only unchanged relations are not re-run (they passed on the same rows in the published build)",
+              flush=True)
+    (target / "selection.json").write_text(json.dumps({**dict(steps), TESTS_STEP: len(tests),
+                                                       "unchanged": sorted(unchanged), "not_rerun": not_rerun}),
+                                           encoding="utf-8")
     if steps or tests:
+        # a full build audits every mart; a changed one the marts it rebuilt with new content
+        audited = None if mode != "changed" else sorted(manifest.nodes[uid].name for uid in built - unchanged
+                                                         if uid.startswith("model."))
         audit_copy = copy_database(database, "audit")
         ready = target / "audit_ready.json.partial"
-        ready.write_text(json.dumps({"database": str(audit_copy)}), encoding="utf-8")
+        ready.write_text(json.dumps({"database": str(audit_copy), "tables": audited}), encoding="utf-8")
         ready.replace(target / "audit_ready.json")  # the build polls for it: never let it read half a file
     succeeded = session.tests(tests, database, part_count()) if tests else True
     return 0 if session.finish(writer) and succeeded else 1
@@ -376,4 +456,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())
