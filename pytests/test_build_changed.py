@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -83,6 +84,31 @@ def test_a_changed_build_audits_only_the_marts_it_rebuilt(builds: Builds) -> Non
     incremental = build_info(builds.incremental)
     assert 0 < int(incremental["expectations_passed"]) and int(incremental["expectations_failed"]) == 0
     assert "expectations: passed" in builds.changed.stdout
+
+
+def test_a_changed_build_reruns_every_test_of_what_changed_in_content_and_no_other(builds: Builds) -> None:
+    target = builds.incremental.parent / "dbt" / "target"
+    selection = json.loads((target / "selection.json").read_text(encoding="utf-8"))
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    ran = {result["unique_id"] for result in json.loads((target / "run_results.tests.json").read_text(encoding="utf-8"))["results"]}
+    unchanged, not_rerun = set(selection["unchanged"]), set(selection["not_rerun"])
+    # the quote flows into the trade marts and the provenance, not into the membership spells
+    assert {"model.security_ties.fct_membership_spell", "model.security_ties.dim_document"} <= unchanged
+    assert not {"model.security_ties.fct_trade_flow", "model.security_ties.fct_fact_provenance",
+                "seed.security_ties.trade_figures"} & unchanged
+    assert not_rerun and not not_rerun & ran
+    rebuilt = {result["unique_id"] for step in ("seeds", "models")
+               for result in json.loads((target / f"run_results.{step}.json").read_text(encoding="utf-8"))["results"]}
+    changed_relations = rebuilt - unchanged
+    changed_tables = {manifest["nodes"][uid]["alias"] for uid in changed_relations}
+    changed_relations |= {uid for uid, source in manifest["sources"].items() if source["identifier"] in changed_tables}
+    assert "source.security_ties.facts.trade_figures" in changed_relations
+    for uid in not_rerun:  # each test left out reads nothing whose content changed
+        assert not set(manifest["nodes"][uid]["depends_on"]["nodes"]) & changed_relations, uid
+    trade_tests = {uid for uid, node in manifest["nodes"].items() if uid.startswith("test.")
+                   and "model.security_ties.fct_trade_flow" in node["depends_on"]["nodes"]}
+    assert trade_tests and trade_tests <= ran
+    assert f"tests_not_rerun {len(not_rerun)}" in builds.changed.stdout
 
 
 def test_quiet_prints_no_progress(builds: Builds) -> None:

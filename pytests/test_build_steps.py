@@ -8,13 +8,16 @@ import io
 import json
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
+import duckdb
 import pytest
 
 from security_ties.bench import STEP_ORDER, breakdown
 from security_ties.build import DBT_STEPS, step_results, unrun_nodes
 from security_ties.dbt_session import (
-    FULL_STEPS, TESTS_ARGUMENTS, TESTS_STEP, Counter, chosen_tests, part_count, rows_only, split,
+    FULL_STEPS, TESTS_ARGUMENTS, TESTS_STEP, Counter, changed_steps, chosen_tests, fingerprint_relations, part_count,
+    rows_only, seeds_with_new_content, split,
 )
 from security_ties.steps import Progress
 
@@ -105,12 +108,74 @@ def test_a_seed_row_edit_leaves_the_unit_tests_out_a_code_edit_runs_them() -> No
     assert chosen_tests(manifest, "changed", built, {"seed.p.trade"}) == ["test.p.on_model", "unit_test.p.fct.case"]
 
 
-def published_seed(tmp_path: Path, column_types: dict[str, str], columns: list[str]) -> str:
-    state = tmp_path / "state"
-    state.mkdir(exist_ok=True)
+def test_a_changed_build_does_not_rerun_tests_that_read_only_relations_rebuilt_with_the_same_content() -> None:
+    manifest = manifest_of({"test.p.on_fct": ["model.p.fct"], "test.p.on_dim": ["model.p.dim"],
+                            "test.p.across": ["model.p.dim", "model.p.fct"], "test.p.on_source": ["source.p.raw.trade"],
+                            "test.p.edited": ["model.p.dim"]},
+                           {"seed.p.trade": "trade"})
+    built = {"seed.p.trade", "model.p.fct", "model.p.dim"}
+    unchanged = {"model.p.dim"}  # rebuilt, but its fingerprint is the published one
+    chosen = chosen_tests(manifest, "changed", built - unchanged, {"seed.p.trade", "test.p.edited"}, True)
+    assert chosen == ["test.p.across", "test.p.edited", "test.p.on_fct", "test.p.on_source"]  # a modified test always runs
+    seed_unchanged = chosen_tests(manifest, "changed", {"model.p.fct"}, {"seed.p.trade"}, True)
+    assert "test.p.on_source" not in seed_unchanged  # the seed reloaded with the same rows: its source is as published
+
+
+def fingerprints_of(folder: Path, values: str, value_type: str = "double") -> dict[str, Any]:
+    """The fingerprints of a seed table holding `values`, of a view over it, and of a relation that is not there."""
+    folder.mkdir()
+    with duckdb.connect(str(folder / "w.duckdb")) as connection:
+        connection.execute("create schema raw; create schema marts")
+        connection.execute(f"create table raw.trade (fact_id varchar, value {value_type})")
+        connection.execute(f"insert into raw.trade values {values}")
+        connection.execute("create view marts.trade_view as select fact_id, value * 2 as doubled from raw.trade")
+    return fingerprint_relations(folder / "w.duckdb", {"seed": ("raw", "trade"), "view": ("marts", "trade_view"),
+                                                       "missing": ("marts", "nowhere")})
+
+
+def test_fingerprints_are_equal_for_the_same_rows_in_any_order_and_differ_for_any_change(tmp_path: Path) -> None:
+    rows = "('TRD-1', 2.2), ('TRD-2', 3.5), ('TRD-2', 3.5)"
+    same = fingerprints_of(tmp_path / "same", rows)
+    assert same == fingerprints_of(tmp_path / "reordered", "('TRD-2', 3.5), ('TRD-1', 2.2), ('TRD-2', 3.5)")
+    assert same["missing"] is None and same["seed"][1] == 3
+    variants = {"a value": "('TRD-1', 2.3), ('TRD-2', 3.5), ('TRD-2', 3.5)",
+                "a duplicate less": "('TRD-1', 2.2), ('TRD-2', 3.5)",
+                "a null": "('TRD-1', null), ('TRD-2', 3.5), ('TRD-2', 3.5)"}
+    for index, (change, values) in enumerate(variants.items()):
+        changed = fingerprints_of(tmp_path / f"variant_{index}", values)
+        assert changed["seed"] != same["seed"] and changed["view"] != same["view"], change
+    retyped = fingerprints_of(tmp_path / "retyped", rows, "decimal(9, 1)")
+    assert retyped["seed"] != same["seed"]  # the same values in another column type
+
+
+def test_the_seeds_whose_files_changed_load_first_and_the_rest_of_the_changes_after() -> None:
+    def seed(name: str, checksum: str) -> SimpleNamespace:
+        return SimpleNamespace(unique_id=f"seed.p.{name}", name=name, schema="raw", alias=name,
+                               checksum=SimpleNamespace(checksum=checksum), columns={},
+                               config=SimpleNamespace(column_types={}, delimiter=","))
+
+    nodes = {"seed.p.trade": seed("trade", "new"), "seed.p.other": seed("other", "same"),
+             "seed.p.retyped": seed("retyped", "same"), "model.p.fct": SimpleNamespace(name="fct")}
+    sources = {"source.p.facts.trade": SimpleNamespace(source_name="facts", name="trade", schema="raw", identifier="trade")}
+    manifest = SimpleNamespace(nodes=nodes, sources=sources, exposures={})
+    published = {uid: {"checksum": {"checksum": "same"}, "config": {"column_types": {}, "delimiter": ","}, "columns": {}}
+                 for uid in ("seed.p.trade", "seed.p.other", "seed.p.retyped")}
+    early = seeds_with_new_content(manifest, published)
+    assert [node.name for node in early] == ["trade"]
+    steps, only_rows = changed_steps(manifest, {"seed.p.trade", "test.p.t"}, published, {"seed.p.trade"})
+    assert steps == [("models", ["build", "--select", "trade+", "source:facts.trade+", "--exclude", "resource_type:seed",
+                                 "resource_type:test", "resource_type:unit_test"])] and only_rows
+    # a seed dbt finds modified for its configuration, not its file, loads after the listing; a model edit is code
+    steps, only_rows = changed_steps(manifest, {"seed.p.trade", "seed.p.retyped", "model.p.fct"}, published,
+                                     {"seed.p.trade"})
+    assert steps[0] == ("seeds", ["build", "--select", "retyped", "--exclude", "resource_type:test"])
+    assert steps[1][1][:4] == ["build", "--select", "fct+", "retyped+"] and not only_rows
+
+
+def published_seed(column_types: dict[str, str], columns: list[str]) -> dict[str, Any]:
+    """The `nodes` of a published manifest holding one seed."""
     node = {"config": {"column_types": column_types, "delimiter": ","}, "columns": {name: {} for name in columns}}
-    (state / "manifest.json").write_text(json.dumps({"nodes": {"seed.p.trade": node}}), encoding="utf-8")
-    return str(state)
+    return {"seed.p.trade": node}
 
 
 def seed_now(column_types: dict[str, str], columns: list[str]) -> SimpleNamespace:
@@ -118,13 +183,13 @@ def seed_now(column_types: dict[str, str], columns: list[str]) -> SimpleNamespac
                            columns={name: None for name in columns})
 
 
-def test_only_rows_changed_when_a_seed_keeps_its_types_and_columns(tmp_path: Path) -> None:
+def test_only_rows_changed_when_a_seed_keeps_its_types_and_columns() -> None:
     types = {"fact_id": "varchar", "value_usd": "double"}
-    state = published_seed(tmp_path, types, ["fact_id", "value_usd"])
+    state = published_seed(types, ["fact_id", "value_usd"])
     assert rows_only([seed_now(types, ["fact_id", "value_usd"])], state)
     assert not rows_only([seed_now({**types, "value_usd": "bigint"}, ["fact_id", "value_usd"])], state)
     assert not rows_only([seed_now({**types, "note": "varchar"}, ["fact_id", "value_usd", "note"])], state)
-    state = published_seed(tmp_path, {}, [])
+    state = published_seed({}, [])
     assert not rows_only([SimpleNamespace(unique_id="seed.p.new", config=None, columns={})], state)
 
 
@@ -134,13 +199,14 @@ def test_the_breakdown_splits_the_dbt_steps_by_node_time(tmp_path: Path) -> None
     write_results(tmp_path, "tests", [{"unique_id": "test.p.t1", "execution_time": 1.0},
                                       {"unique_id": "test.p.t2", "execution_time": 6.0},
                                       {"unique_id": "unit_test.p.m.u", "execution_time": 3.0}])
-    timings = {"pre-flight": 1.0, "values": 0.2, "evidence": 0.5, "dbt": 30.0, "dbt parse": 4.0, "dbt seeds": 3.0,
+    timings = {"pre-flight": 1.0, "values": 0.2, "evidence": 0.5, "dbt": 30.0, "dbt import": 2.5, "dbt parse": 4.0,
+               "dbt seeds": 3.0,
                "dbt models": 5.0, "dbt tests": 15.0, "audit": 6.0, "publish": 0.5, "exports": 1.0}
     steps = breakdown(timings, tmp_path)
     assert list(steps) == list(STEP_ORDER)
     assert steps["seeds"] == pytest.approx(3.0) and steps["models"] == pytest.approx(5.0)
     assert steps["tests"] == pytest.approx(15.0 * 7 / 10) and steps["unit tests"] == pytest.approx(15.0 * 3 / 10)
-    assert steps["dbt start-up"] == pytest.approx(30.0 - 4.0 - 3.0 - 5.0 - 15.0)
+    assert steps["dbt start-up"] == pytest.approx(2.5)  # the session's own measure: it starts beside the pre-flight
     assert steps["values"] == pytest.approx(0.2) and steps["dbt state"] == 0.0
 
 

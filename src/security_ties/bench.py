@@ -5,8 +5,9 @@ a subprocess into a scratch warehouse folder (warehouse/bench/, so the published
 dbt's partial parse stays warm from run to run), and prints each step's seconds and share of the whole:
 pre-flight, values, evidence, dbt start-up, dbt parse, dbt state (`--changed` only), seeds, models, tests,
 unit tests, audit, publish, exports. The dbt steps are split by node type in proportion to the node times in
-run_results (the tests step holds the data tests and the unit tests, run in parallel parts); the audit runs
-beside the tests, so the shares add up to more than the whole.
+run_results (the tests step holds the data tests and the unit tests, run in parallel parts). dbt's start-up,
+parse and state comparison run beside the pre-flight, and the audit beside the tests, so the shares add up
+to more than the whole.
 
 Machines here are shared, so wall seconds are noisy: every figure is also given as CPU seconds (user +
 system of the build and all its children), and comparisons are ratios against a baseline measured in the
@@ -40,7 +41,10 @@ from security_ties.project import Project
 
 STEP_ORDER = ("pre-flight", "values", "evidence", "dbt start-up", "dbt parse", "dbt state", "seeds", "models", "tests",
               "unit tests", "audit", "publish", "exports")
-BESIDE_THE_TESTS = "audit"  # runs while dbt's data tests run, so the shares add up to more than 100 %
+# steps that run beside others, so the shares add up to more than 100 %: the dbt session starts with the
+# build and imports dbt, parses and compares states during the pre-flight; the audit runs beside the tests
+BESIDE = {"dbt start-up": "beside the pre-flight", "dbt parse": "beside the pre-flight",
+          "dbt state": "beside the pre-flight", "audit": "beside the dbt tests"}
 KIND_NAMES = {"seed": "seeds", "model": "models", "test": "tests", "unit_test": "unit tests"}
 
 
@@ -61,10 +65,9 @@ def breakdown(timings: dict[str, float], target: Path) -> dict[str, float]:
     """The build's step timings regrouped into STEP_ORDER, the dbt steps split by node type."""
     steps = {name: timings.get(name, 0.0) for name in ("pre-flight", "values", "evidence", "audit", "publish", "exports",
                                                        "dbt parse", "dbt state")}
-    inside = steps["dbt parse"] + steps["dbt state"]
+    steps["dbt start-up"] = timings.get("dbt import", 0.0)
     for step in DBT_STEPS:
         wall = timings.get(f"dbt {step}", 0.0)
-        inside += wall
         path = target / f"run_results.{step}.json"
         node_time: dict[str, float] = {}
         if path.is_file():
@@ -75,7 +78,6 @@ def breakdown(timings: dict[str, float], target: Path) -> dict[str, float]:
         total = sum(node_time.values()) or 1.0
         for kind, seconds in node_time.items():
             steps[kind] = steps.get(kind, 0.0) + wall * seconds / total
-    steps["dbt start-up"] = max(0.0, timings.get("dbt", 0.0) - inside)
     return {name: steps.get(name, 0.0) for name in STEP_ORDER}
 
 
@@ -176,7 +178,7 @@ def render_breakdown(runs: list[Run]) -> str:
     cpu = statistics.median(r.cpu for r in runs)
     lines = [f"{'step':<14} {'seconds':>8} {'share':>7}", "-" * 31]
     lines += [f"{name:<14} {seconds:>8.1f} {100 * seconds / total:>6.1f}%"
-              + ("  (beside the dbt tests)" if name == BESIDE_THE_TESTS else "") for name, seconds in medians.items()]
+              + (f"  ({BESIDE[name]})" if name in BESIDE else "") for name, seconds in medians.items()]
     lines += ["-" * 31, f"{'total (wall)':<14} {total:>8.1f} {100.0:>6.1f}%", f"{'total (CPU)':<14} {cpu:>8.1f}"]
     return "\n".join(lines)
 

@@ -227,55 +227,85 @@ def published_state(project: Project) -> tuple[Path | None, str]:
     return folder, build_id
 
 
-def run_dbt(project: Project, database: Path, target_path: Path, *, mode: str = "full", state: Path | None = None,
-            threads: int | None = None, quiet: bool = False,
-            published: Path | None = None,
-            when_models_built: Callable[[Path, list[str] | None], None] | None = None) -> subprocess.CompletedProcess[str]:
+class DbtProcess:
     """dbt as a subprocess (the in-process runner keeps its DuckDB handle open, dbt-core #11980), running
-    `security_ties.dbt_session`: one parse, then the seeds, the models with their unit tests, and the data
-    tests in parallel parts. Once the models are built the session copies the file for the audit and names
-    the copy in `audit_ready.json`; `when_models_built` is then called with it and the marts to audit (None:
-    all of them) in this thread while the tests run. A `changed` build compares what it rebuilt with the
-    `published` file. Progress goes straight to our stdout; stderr is kept for the error message."""
-    target_path.mkdir(parents=True, exist_ok=True)
-    ready = target_path / "audit_ready.json"
-    for stale in [*target_path.glob("run_results*.json"), target_path / "timings.json", target_path / "selection.json",
-                  ready]:
-        stale.unlink(missing_ok=True)  # never report an older run's failures
-    common = ["--no-use-colors", "--log-level", "none"] + (["--threads", str(threads)] if threads else [])
-    spec = {"project_dir": str(project.root), "target_path": str(target_path), "quiet": quiet, "mode": mode,
-            "state_dir": str(state) if state else None, "published_database": str(published) if published else None,
-            "common_args": common}
-    spec_file = target_path / "session.json"
-    spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path),
-                   # the session's forked children leave dbt's multiprocessing locks to multiprocessing's
-                   # resource tracker, which removes them and would print a warning about it into the stderr
-                   # that a failed build shows
-                   "PYTHONWARNINGS": "ignore:resource_tracker:UserWarning"}
-    command = [sys.executable, "-m", "security_ties.dbt_session", str(spec_file)]
-    notified = when_models_built is None
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
-        process = subprocess.Popen(  # noqa: PLW1509 - preexec_fn only calls prctl
-            command, cwd=project.root, env=environment, stdout=None, stderr=errors, text=True,
-            **child_process_options(),  # type: ignore[arg-type]
+    `security_ties.dbt_session`: one parse, then the seeds, the models, and the data tests in parallel parts.
+    It starts before the pre-flight, so that importing dbt, parsing the project and (`changed`) comparing it
+    with the published build's state happen while the seeds and quotes are checked; it reads and writes no
+    database until `run` tells it to go, and `stop` ends it if the build stops first. Progress goes straight
+    to our stdout; stderr is kept for the error message."""
+
+    def __init__(self, project: Project, database: Path, target_path: Path, *, mode: str = "full",
+                 state: Path | None = None, threads: int | None = None, quiet: bool = False,
+                 published: Path | None = None) -> None:
+        target_path.mkdir(parents=True, exist_ok=True)
+        self.ready = target_path / "audit_ready.json"
+        for stale in [*target_path.glob("run_results*.json"), target_path / "timings.json",
+                      target_path / "selection.json", self.ready]:
+            stale.unlink(missing_ok=True)  # never report an older run's failures
+        common = ["--no-use-colors", "--log-level", "none"] + (["--threads", str(threads)] if threads else [])
+        spec = {"project_dir": str(project.root), "target_path": str(target_path), "quiet": quiet, "mode": mode,
+                "state_dir": str(state) if state else None,
+                "published_database": str(published) if published else None, "common_args": common}
+        spec_file = target_path / "session.json"
+        spec_file.write_text(json.dumps(spec), encoding="utf-8")
+        environment = {**os.environ, "SECURITY_TIES_DB": str(database), "DBT_TARGET_PATH": str(target_path),
+                       # the session's forked children leave dbt's multiprocessing locks to multiprocessing's
+                       # resource tracker, which removes them and would print a warning about it into the stderr
+                       # that a failed build shows
+                       "PYTHONWARNINGS": "ignore:resource_tracker:UserWarning"}
+        self.command = [sys.executable, "-m", "security_ties.dbt_session", str(spec_file)]
+        self.errors = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.process = subprocess.Popen(  # noqa: PLW1509 - preexec_fn only calls prctl
+            self.command, cwd=project.root, env=environment, stdin=subprocess.PIPE, stdout=None, stderr=self.errors,
+            text=True, **child_process_options(),  # type: ignore[arg-type]
         )
+
+    def run(self, when_models_built: Callable[[Path, list[str] | None], None] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+        """Tell the session to go and wait for it. Once the models are built it copies the file for the audit
+        and names the copy in `audit_ready.json`; `when_models_built` is then called with it and the marts to
+        audit (None: all of them), in this thread, while the tests run."""
         try:
-            while True:
-                finished = process.poll() is not None
-                if not notified and ready.is_file():
-                    notified = True
-                    audit = json.loads(ready.read_text(encoding="utf-8"))
-                    when_models_built(Path(audit["database"]), audit["tables"])  # type: ignore[misc]
-                if finished:
-                    break
-                time.sleep(0.05)
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-        errors.seek(0)
-        return subprocess.CompletedProcess(command, process.returncode, None, errors.read())
+            assert self.process.stdin is not None
+            self.process.stdin.write("go\n")
+            self.process.stdin.close()
+        except BrokenPipeError:  # the session already stopped (a parse error): its exit code and stderr say why
+            pass
+        notified = when_models_built is None
+        while True:
+            finished = self.process.poll() is not None
+            if not notified and self.ready.is_file():
+                notified = True
+                audit = json.loads(self.ready.read_text(encoding="utf-8"))
+                when_models_built(Path(audit["database"]), audit["tables"])  # type: ignore[misc]
+            if finished:
+                break
+            time.sleep(0.05)
+        self.errors.seek(0)
+        return subprocess.CompletedProcess(self.command, self.process.returncode, None, self.errors.read())
+
+    def stop(self) -> None:
+        """End the session if it is still running (the build failed or was stopped), and let go of its stderr."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
+        self.errors.close()
+
+
+@contextmanager
+def start_dbt(project: Project, database: Path, target_path: Path, **options: Any) -> Iterator[DbtProcess]:
+    """A DbtProcess (see there) that is stopped when the block ends, however it ends."""
+    process = DbtProcess(project, database, target_path, **options)
+    try:
+        yield process
+    finally:
+        process.stop()
 
 
 def step_results(target_path: Path) -> list[dict[str, object]]:
@@ -742,32 +772,32 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
     progress = progress or Progress(quiet=True)
     with build_lock(project), stop_on_sigterm():
         remove_stale_candidates(project)
-        with progress.step("pre-flight"):
-            seed_rows = validate_seeds(project.seeds_dir)
-        with progress.step("values"):
-            check_values(project)
-        with progress.step("evidence"):
-            check_evidence(project)
         with progress.step("warehouse checks"):
             prepare_warehouse(project, export)
-        build_id = new_build_id()
-        candidate = candidate_path(project)
-        candidate.parent.mkdir(parents=True)
-        target_path = dbt_target_path(project)
         state: Path | None = None
         if changed:
             state, why = published_state(project)
             if state is None:
                 progress.say(f"--changed: {why}; building everything")
-            else:
-                with progress.step("copy published"):
-                    shutil.copyfile(project.published_path, candidate)
+        build_id = new_build_id()
+        candidate = candidate_path(project)
+        candidate.parent.mkdir(parents=True)
+        target_path = dbt_target_path(project)
         try:
-            background = BackgroundAudit(audit, progress) if audit else None
-            with progress.step("dbt"):
-                result = run_dbt(project, candidate, target_path, mode="changed" if state else "full", state=state,
-                                 threads=threads, quiet=progress.quiet, published=project.published_path,
-                                 when_models_built=background.start if background else None)
+            with start_dbt(project, candidate, target_path, mode="changed" if state else "full", state=state,
+                           threads=threads, quiet=progress.quiet, published=project.published_path) as dbt:
+                with progress.step("pre-flight"):
+                    seed_rows = validate_seeds(project.seeds_dir)
+                with progress.step("values"):
+                    check_values(project)
+                with progress.step("evidence"):
+                    check_evidence(project)
+                if state:
+                    with progress.step("copy published"):
+                        shutil.copyfile(project.published_path, candidate)
+                background = BackgroundAudit(audit, progress) if audit else None
+                with progress.step("dbt"):
+                    result = dbt.run(when_models_built=background.start if background else None)
             timings_file = target_path / "timings.json"
             if timings_file.is_file():
                 for name, seconds in json.loads(timings_file.read_text(encoding="utf-8"))["wall"].items():

@@ -15,9 +15,11 @@ inherits the parsed manifest and only drops the tests of the other parts. A copy
 at the same moment and named in `audit_ready.json`, so the build can run the Great Expectations audit
 beside the tests. This process never opens the database itself, and forks only while it has one thread.
 
-It runs as a subprocess of the build (`python -m security_ties.dbt_session SPEC.json`): dbt's in-process
-runner keeps its DuckDB file handle open after a run (dbt-core #11980), and the build must be able to
-rename the file once dbt is done. Every step runs in a forked child that checkpoints the file and exits.
+It runs as a subprocess of the build (`echo go | python -m security_ties.dbt_session SPEC.json`): dbt's
+in-process runner keeps its DuckDB file handle open after a run (dbt-core #11980), and the build must be
+able to rename the file once dbt is done. Every step runs in a forked child that checkpoints the file and
+exits. The build starts it before its pre-flight: it imports dbt, parses and (`changed`) compares the
+project with the published state, then waits for "go" on stdin before it touches the database.
 
 The spec (JSON) names the mode. `full`: every seed, model, unit test and data test. `changed` (with
 `state_dir`, the manifest of the published build, and `published_database`, its file): only what changed
@@ -37,6 +39,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -100,24 +103,39 @@ FULL_STEPS = (
 TESTS_ARGUMENTS = ["test", "--select", "resource_type:test", "resource_type:unit_test"]
 
 
-def changed_steps(runner: Any, manifest: Any, state_dir: str,
-                  common: list[str]) -> tuple[list[tuple[str, list[str]]], set[str], bool]:
-    """The seeds and models steps of a `changed` build, the unique ids found modified, and whether only seed
-    rows changed (`rows_only`). The steps load the modified seeds, then build the modified models, the staging
-    models over each modified seed's source table (staging reads `source()`, so dbt sees no edge from the
-    seed) and everything downstream of both."""
+def list_modified(runner: Any, state_dir: str, common: list[str]) -> list[str]:
+    """The unique ids dbt finds modified (`state:modified`) against the published build's manifest."""
     listed = runner.invoke(["ls", "--select", "state:modified", "--state", state_dir, "--output", "json",
                             "--output-keys", "unique_id", *common])
     if not listed.success:
         raise RuntimeError(f"dbt could not compare the project with the published build's state: {listed.exception}")
-    modified = {json.loads(line)["unique_id"] for line in listed.result or []}
+    return sorted(json.loads(line)["unique_id"] for line in listed.result or [])
+
+
+def seeds_with_new_content(manifest: Any, published_nodes: dict[str, Any]) -> list[Any]:
+    """The seeds whose file differs from the published build's (dbt's own seed checksum) or that are new: the
+    seeds `state:modified` lists for their content, known without waiting for it."""
+    return [node for uid, node in sorted(manifest.nodes.items()) if uid.startswith("seed.")
+            and (published_nodes.get(uid) or {}).get("checksum", {}).get("checksum") != node.checksum.checksum]
+
+
+def seeds_step(seeds: list[Any]) -> tuple[str, list[str]]:
+    return "seeds", ["build", "--select", *[seed.name for seed in seeds], "--exclude", "resource_type:test"]
+
+
+def changed_steps(manifest: Any, modified: set[str], published_nodes: dict[str, Any],
+                  loaded: set[str]) -> tuple[list[tuple[str, list[str]]], bool]:
+    """The seeds and models steps of a `changed` build, and whether only seed rows changed (`rows_only`). The
+    steps load the modified seeds not `loaded` yet, then build the modified models, the staging models over
+    each modified seed's source table (staging reads `source()`, so dbt sees no edge from the seed) and
+    everything downstream of both."""
     seeds = [manifest.nodes[uid] for uid in sorted(modified) if uid.startswith("seed.")]
     relations = {(seed.schema, seed.alias) for seed in seeds}
     over_seeds = [f"source:{source.source_name}.{source.name}+" for source in manifest.sources.values()
                   if (source.schema, source.identifier) in relations]
     steps: list[tuple[str, list[str]]] = []
-    if seeds:
-        steps.append(("seeds", ["build", "--select", *[seed.name for seed in seeds], "--exclude", "resource_type:test"]))
+    if unloaded := [seed for seed in seeds if seed.unique_id not in loaded]:
+        steps.append(seeds_step(unloaded))
     code = [uid for uid in modified if not uid.startswith(("seed.", "test.", "unit_test."))]  # models, macros' users
     if code or over_seeds:
         # `state:modified+` by name: with `--state` the step would load the published manifest a second time
@@ -125,8 +143,8 @@ def changed_steps(runner: Any, manifest: Any, state_dir: str,
         steps.append(("models", ["build", "--select", *downstream, *over_seeds, "--exclude", "resource_type:seed",
                                  "resource_type:test", "resource_type:unit_test"]))
     # dbt also lists a changed seed's own data tests as modified; they run either way
-    only_rows = bool(seeds) and not code and rows_only(seeds, state_dir)
-    return steps, modified, only_rows
+    only_rows = bool(seeds) and not code and rows_only(seeds, published_nodes)
+    return steps, only_rows
 
 
 def downstream_selector(manifest: Any, uid: str) -> str | None:
@@ -143,13 +161,12 @@ def downstream_selector(manifest: Any, uid: str) -> str | None:
     return f"{node.name}+" if node is not None else None
 
 
-def rows_only(seeds: list[Any], state_dir: str) -> bool:
+def rows_only(seeds: list[Any], published_nodes: dict[str, Any]) -> bool:
     """Whether every modified seed changed only its rows: the same column_types (which the pre-flight holds
-    equal to the header), delimiter and documented columns as in the published build's manifest. Such an
-    edit changes data, never a relation's columns."""
-    published = json.loads((Path(state_dir) / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    equal to the header), delimiter and documented columns as in the published build's manifest (its
+    `nodes`). Such an edit changes data, never a relation's columns."""
     for seed in seeds:
-        before = published.get(seed.unique_id)
+        before = published_nodes.get(seed.unique_id)
         if before is None or (before["config"].get("column_types"), before["config"].get("delimiter"),
                               sorted(before["columns"])) != (seed.config.column_types, seed.config.delimiter,
                                                             sorted(seed.columns)):
@@ -218,6 +235,8 @@ class Session:
     quiet: bool
     timings: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    listing_started: float = 0.0
+    ran: set[str] = field(default_factory=set)  # the steps whose results are written
 
     def start(self, step: str, arguments: list[str], *, database: Path | None = None,
               keep_tests: set[str] | None = None, part: int = 0, parts: int = 1) -> Child:
@@ -257,15 +276,20 @@ class Session:
             _, status, usage = os.wait4(child.pid, 0)
             cpu += usage.ru_utime + usage.ru_stime
             succeeded = succeeded and os.waitstatus_to_exitcode(status) == 0
-        self.timings[step] = time.perf_counter() - started
-        self.cpu[step] = cpu
+        seconds = time.perf_counter() - started
         results = [result for child in children if child.results.is_file()
                    for result in json.loads(child.results.read_text(encoding="utf-8")).get("results", [])]
-        merged = self.target / f"run_results.{step}.json"
-        merged.write_text(json.dumps({"results": results, "elapsed_time": self.timings[step]}), encoding="utf-8")
         if not self.quiet:
             state = "done" if succeeded else "FAILED"
-            print(f"  dbt {step} {state}: {len(results)} nodes in {self.timings[step]:.1f} s", flush=True)
+            print(f"  dbt {step} {state}: {len(results)} nodes in {seconds:.1f} s", flush=True)
+        # a changed build may load seeds twice: those whose files changed, then any others dbt found modified
+        self.timings[step] = self.timings.get(step, 0.0) + seconds
+        self.cpu[step] = self.cpu.get(step, 0.0) + cpu
+        merged = self.target / f"run_results.{step}.json"
+        earlier = json.loads(merged.read_text(encoding="utf-8"))["results"] if step in self.ran else []
+        merged.write_text(json.dumps({"results": earlier + results, "elapsed_time": self.timings[step]}),
+                          encoding="utf-8")
+        self.ran.add(step)
         return succeeded
 
     def write_manifest(self) -> int:
@@ -311,6 +335,32 @@ class Session:
             return set()
         compared = json.loads(output.read_text(encoding="utf-8"))
         return {uid for uid, pair in compared.items() if pair["built"] is not None and pair["built"] == pair["published"]}
+
+    def start_listing(self, state_dir: str) -> tuple[int, Path]:
+        """Fork a child that lists what dbt finds modified against the published state, so that the seeds
+        whose content changed can load meanwhile: loading the published manifest is most of a second."""
+        output = self.target / "modified.json"
+        output.unlink(missing_ok=True)
+
+        def listing() -> int:
+            from dbt.cli.main import dbtRunner
+
+            output.write_text(json.dumps(list_modified(dbtRunner(manifest=self.manifest), state_dir, self.common)),
+                              encoding="utf-8")
+            return 0
+
+        self.listing_started = time.perf_counter()
+        return fork("dbt state", listing), output
+
+    def modified(self, listing: tuple[int, Path]) -> set[str]:
+        pid, output = listing
+        _, status, usage = os.wait4(pid, 0)
+        self.timings["dbt state"] = time.perf_counter() - self.listing_started
+        self.cpu["dbt state"] = usage.ru_utime + usage.ru_stime
+        if os.waitstatus_to_exitcode(status) != 0 or not output.is_file():
+            raise RuntimeError("dbt could not compare the project with the published build's state (its message "
+                               "is above); `security-ties build` without --changed builds everything")
+        return set(json.loads(output.read_text(encoding="utf-8")))
 
     def step(self, step: str, arguments: list[str]) -> bool:
         started = time.perf_counter()
@@ -380,15 +430,27 @@ def part_count() -> int:
     return max(1, min(MAX_TEST_PARTS, os.cpu_count() or 1))
 
 
+def told_to_go(session: Session) -> bool:
+    """Wait for the build's word on stdin: "go" once its pre-flight passed and the file to build is in place;
+    anything else (end of input: the build stopped) means stop."""
+    started = time.perf_counter()
+    word = sys.stdin.readline().strip()
+    session.timings["waiting for the pre-flight"] = time.perf_counter() - started
+    return word == "go"
+
+
 def run(spec: dict[str, Any]) -> int:
+    started = time.perf_counter()
     from dbt.cli.main import dbtRunner
 
+    import_seconds = time.perf_counter() - started
     target = Path(spec["target_path"])
     database = Path(os.environ["SECURITY_TIES_DB"])
     mode = str(spec.get("mode") or "full")
     quiet = bool(spec.get("quiet"))
     common = list(spec.get("common_args", []))
-    session = Session(None, target, common, quiet, cpu={"dbt import": time.process_time()})
+    session = Session(None, target, common, quiet, timings={"dbt import": import_seconds},
+                      cpu={"dbt import": time.process_time()})
 
     started, cpu_started = time.perf_counter(), time.process_time()
     parsed = dbtRunner().invoke(["parse", *common, "--no-write-json"])  # manifest.json: written by a child
@@ -404,21 +466,37 @@ def run(spec: dict[str, Any]) -> int:
 
     modified: set[str] = set()
     only_rows = False
+    built: set[str] = set()
     if mode == "changed":
-        started = time.perf_counter()
-        steps, modified, only_rows = changed_steps(dbtRunner(manifest=manifest), manifest, spec["state_dir"], common)
-        session.timings["dbt state"] = time.perf_counter() - started
+        published_nodes = json.loads((Path(spec["state_dir"]) / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+        listing = session.start_listing(spec["state_dir"])
+        if not told_to_go(session):
+            os.kill(listing[0], signal.SIGKILL)
+            session.finish(writer)
+            return 3
+        early = seeds_with_new_content(manifest, published_nodes)
+        steps = [seeds_step(early)] if early else []
+        if early and not session.step(*steps[0]):
+            session.finish(writer)
+            return 1
+        modified = session.modified(listing)
+        later, only_rows = changed_steps(manifest, modified, published_nodes, {seed.unique_id for seed in early})
+        steps += later
         if not quiet:
             print("  changed since the published build: " + ("; ".join(" ".join(a[2:]) for _, a in steps) or "nothing"),
                   flush=True)
     else:
         steps = [(name, list(arguments)) for name, arguments in FULL_STEPS]
+        later = steps
+        if not told_to_go(session):
+            session.finish(writer)
+            return 3
 
-    built: set[str] = set()
-    for name, arguments in steps:
+    for name, arguments in later:
         if not session.step(name, arguments):
             session.finish(writer)
             return 1  # the tests do not run on models that were not built
+    for name in session.ran:
         built |= {str(result["unique_id"]) for result in
                   json.loads((target / f"run_results.{name}.json").read_text(encoding="utf-8"))["results"]
                   if result.get("status") == "success"}
@@ -430,7 +508,7 @@ def run(spec: dict[str, Any]) -> int:
         print(f"  unchanged in content: {len(unchanged)} of {len(built)} rebuilt relations; {len(not_rerun)} tests "
               "that read only unchanged relations are not re-run (they passed on the same rows in the published build)",
               flush=True)
-    (target / "selection.json").write_text(json.dumps({**dict(steps), TESTS_STEP: len(tests),
+    (target / "selection.json").write_text(json.dumps({"steps": steps, TESTS_STEP: len(tests),
                                                        "unchanged": sorted(unchanged), "not_rerun": not_rerun}),
                                            encoding="utf-8")
     if steps or tests:
