@@ -477,6 +477,7 @@ def run(spec: dict[str, Any]) -> int:
         early = seeds_with_new_content(manifest, published_nodes)
         steps = [seeds_step(early)] if early else []
         if early and not session.step(*steps[0]):
+            os.kill(listing[0], signal.SIGKILL)
             session.finish(writer)
             return 1
         modified = session.modified(listing)
@@ -505,7 +506,8 @@ def run(spec: dict[str, Any]) -> int:
     tests = chosen_tests(manifest, mode, built - unchanged, modified, only_rows)
     not_rerun = sorted(set(chosen_tests(manifest, mode, built, modified, only_rows)) - set(tests))
     if unchanged and not quiet:
-        print(f"  unchanged in content: {len(unchanged)} of {len(built)} rebuilt relations; {len(not_rerun)} tests "
+        rebuilt = [uid for uid in built if uid in manifest.nodes]
+        print(f"  unchanged in content: {len(unchanged)} of {len(rebuilt)} rebuilt relations; {len(not_rerun)} tests "
               "that read only unchanged relations are not re-run (they passed on the same rows in the published build)",
               flush=True)
     (target / "selection.json").write_text(json.dumps({"steps": steps, TESTS_STEP: len(tests),
