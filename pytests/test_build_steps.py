@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +21,8 @@ from security_ties.dbt_session import (
     rows_only, seeds_with_new_content, split,
 )
 from security_ties.steps import Progress
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def write_results(target: Path, step: str, results: list[dict[str, object]]) -> None:
@@ -119,6 +122,20 @@ def test_a_changed_build_does_not_rerun_tests_that_read_only_relations_rebuilt_w
     assert chosen == ["test.p.across", "test.p.edited", "test.p.on_fct", "test.p.on_source"]  # a modified test always runs
     seed_unchanged = chosen_tests(manifest, "changed", {"model.p.fct"}, {"seed.p.trade"}, True)
     assert "test.p.on_source" not in seed_unchanged  # the seed reloaded with the same rows: its source is as published
+
+
+CLOCK_OR_CHANCE = re.compile(r"current_date|current_timestamp|\bnow\s*\(|\btoday\b|random\s*\(|uuid|run_started_at|"
+                             r"invocation_id|modules\.datetime", re.IGNORECASE)
+
+
+def test_no_model_macro_or_test_reads_the_clock_or_chance_which_changed_builds_rely_on() -> None:
+    """A `--changed` build does not re-run a test whose inputs are as published (unchanged or rebuilt with the
+    same fingerprint): that is only sound while a test's result depends on nothing but its SQL and its rows."""
+    sql = [path for folder in ("models", "macros", "tests") for path in (ROOT / folder).rglob("*.sql")]
+    yml = [path for folder in ("models", "seeds") for path in (ROOT / folder).rglob("*.yml")]
+    assert len(sql) > 50
+    readers = [str(path.relative_to(ROOT)) for path in [*sql, *yml] if CLOCK_OR_CHANCE.search(path.read_text(encoding="utf-8"))]
+    assert not readers, f"these read the clock or chance; --changed would have to re-run their tests: {readers}"
 
 
 def fingerprints_of(folder: Path, values: str, value_type: str = "double") -> dict[str, Any]:

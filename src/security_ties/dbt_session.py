@@ -27,7 +27,8 @@ since that build and everything downstream of it, with the tests that read any o
 changed, a rebuilt relation whose content is identical to the published one (same columns, same rows: see
 `fingerprint_relations`) counts as not rebuilt: a test that reads only such relations ran on the same rows
 in the published build, with the same SQL, and passed there, so it is not run again (nor is the audit of
-such a mart). For each step the process writes `run_results.<step>.json` into the target folder,
+such a mart). That holds while a test's result depends on its SQL and its rows alone: no model, macro or test
+of the project reads the clock or chance (`pytests/test_build_steps.py` checks it). For each step the process writes `run_results.<step>.json` into the target folder,
 `selection.json` (the steps and their arguments, the relations found unchanged, the tests not re-run) and
 `timings.json` (wall and CPU seconds of the parse and of each step). Progress goes to stdout unless
 `quiet`: one line per step start and end, dbt's node counter (n/N) at most once a second, and every
