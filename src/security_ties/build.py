@@ -768,7 +768,8 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
 
     `changed`: start from a copy of the published file and rebuild only what changed since the published
     build (dbt `state:modified+` against its saved manifest) and everything downstream; audit only the marts
-    rebuilt. Without a published build and its manifest it falls back to a full build and says so."""
+    rebuilt, and when only seed rows changed only those rebuilt with new content (see `dbt_session`). Without a
+    published build and its manifest it falls back to a full build and says so."""
     progress = progress or Progress(quiet=True)
     with build_lock(project), stop_on_sigterm():
         remove_stale_candidates(project)

@@ -235,8 +235,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--skip-expectations", action="store_true", help="do not run the GX checkpoint (debugging only)")
     build.add_argument("--changed", action="store_true",
                        help="rebuild only what changed since the published build (and everything downstream) on a copy "
-                            "of the published file, audit only the marts rebuilt, publish atomically; the full build "
-                            "stays the default and CI's")
+                            "of the published file; when only seed rows changed, tests and audits of relations rebuilt "
+                            "with their published content are not re-run; publish atomically; the full build stays the "
+                            "default and CI's")
     build.add_argument("--threads", type=int, help="dbt threads (default: the profile's)")
     build.add_argument("--quiet", action="store_true", help="print only the result, no progress (for scripts)")
     build.add_argument("--timings-json", help="also write each step's wall seconds to this JSON file (benchmarks)")
