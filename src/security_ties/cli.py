@@ -18,7 +18,7 @@ from security_ties import info as info_module
 from security_ties.evidence import EvidenceError, verify
 from security_ties.intake import IntakeError
 from security_ties.mentions import coverage
-from security_ties.processes import exit_without_teardown
+from security_ties.processes import exit_without_teardown, yield_the_cpu
 from security_ties.project import Project
 from security_ties.steps import Progress
 from security_ties.validate import SeedValidationError, validate_seeds
@@ -36,8 +36,14 @@ Run every command from the repository's top folder. Paths come from the environm
 
 def audit_imported_meanwhile() -> build_module.Auditor:
     """The GX audit, with Great Expectations imported in a background thread while the build validates and runs
-    dbt (a separate process): the import takes seconds of CPU that would otherwise delay the audit step."""
-    loader = threading.Thread(target=importlib.import_module, args=("security_ties.quality",), daemon=True)
+    dbt (a separate process): the import takes seconds of CPU that would otherwise delay the audit step. The
+    thread runs at a lower priority: the audit starts only once the models are built, while dbt's parse is
+    on the build's critical path from the start."""
+    def load() -> None:
+        yield_the_cpu(thread_only=True)
+        importlib.import_module("security_ties.quality")
+
+    loader = threading.Thread(target=load, daemon=True)
     loader.start()
 
     def audit(candidate: Path, **options: Any) -> dict[str, int]:

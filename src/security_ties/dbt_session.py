@@ -49,7 +49,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from security_ties.processes import death_with_parent, exit_without_teardown
+from security_ties.processes import death_with_parent, exit_without_teardown, yield_the_cpu
 
 RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeResult", "LogNodeNoOpResult", "LogSnapshotResult",
                  "LogFunctionResult"}
@@ -299,6 +299,7 @@ class Session:
         def write() -> int:
             from dbt.parser.manifest import write_manifest
 
+            yield_the_cpu()  # nothing waits for the manifest before the tests are done
             write_manifest(self.manifest, str(self.target))
             return 0
 

@@ -8,6 +8,7 @@ import ctypes
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -43,3 +44,21 @@ def exit_without_teardown(code: int) -> NoReturn:
         except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
             pass
     os._exit(code)
+
+
+BACKGROUND_NICENESS = 10
+
+
+def yield_the_cpu(thread_only: bool = False) -> None:
+    """Lower the priority of this process (or, on Linux, of the calling thread alone) so that work on the
+    build's critical path gets the cores first; for work with slack, such as writing the manifest while the
+    seeds load or importing Great Expectations long before the audit. Where that is not possible it does
+    nothing: it only changes who waits, never what is done."""
+    try:
+        if thread_only:
+            if sys.platform.startswith("linux"):  # Linux gives each thread its own nice value
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+        else:
+            os.nice(BACKGROUND_NICENESS)
+    except OSError:
+        pass
