@@ -393,7 +393,7 @@ def point_current(work: Path, folder: Path) -> None:
 def parse_mode(log_path: Path) -> str:
     """How the last dbt invocation logged in `log_path` parsed the project, from its debug log (an invocation run
     with debug_log=True): 'partial', or 'full: <dbt's reason>'."""
-    # dbt rotates its log at 10 MB (dbt.log.1 is newer than dbt.log.2); a build at any row count writes ~17 MB
+    # dbt rotates its log at 10 MB (dbt.log.1 is newer than dbt.log.2); a build's debug log is ~3 MB, so read all
     rotated = sorted(log_path.glob("dbt.log.*"),
                      key=lambda path: -int(path.suffix[1:]) if path.suffix[1:].isdigit() else 0)
     files = [*rotated, log_path / "dbt.log"]
