@@ -119,6 +119,51 @@ def test_the_models_pass_every_data_test_on_synthetic_facts(smoke: scale.ScaleRe
 
 
 @pytest.mark.slow
+def test_the_timed_dbt_build_parsed_partially(smoke: scale.ScaleResult, run_folder: Path) -> None:
+    """The first row count of a fresh work folder is warm too (the untimed priming parse left the msgpack the
+    build then did not rewrite), and the parse figures are what they claim: the cold one full, the warm one
+    partial."""
+    assert smoke.dbt_build_parse == "partial"
+    assert (run_folder / "target_dbt" / "run_results.json").is_file()
+    assert smoke.dbt_parse_warm == "partial"
+    assert smoke.dbt_parse_cold_seconds > 0 and smoke.dbt_parse_warm_seconds > 0
+    cold = json.loads((run_folder / "target_parse_cold" / "perf_info.json").read_text(encoding="utf-8"))
+    assert cold["is_partial_parse_enabled"] is False and cold["parsed_path_count"] == cold["path_count"] > 100
+
+
+@pytest.mark.slow
+def test_another_row_count_in_the_same_work_folder_builds_warm(smoke: scale.ScaleResult, scale_work: Path,
+                                                                run_folder: Path) -> None:
+    """Other data, other folder, same dbt settings: the build still parses partially, by dbt's own debug log (a
+    trial with the file log at debug) as well as by the untouched msgpack the timed runs rely on. Negative
+    control: the same warm target with other vars (as before: a row count's own data path) parses in full, by
+    the log and by perf_info."""
+    settings = scale.dbt_settings(ROOT, scale_work, memory_limit="2GB", duckdb_threads=2, dbt_threads=2,
+                                  key_constraints=False)
+    profile = (settings.profiles_dir / "profiles.yml").read_text(encoding="utf-8")
+    assert "rows_" not in settings.variables + profile + str(settings.target)
+    other = scale.prepare_rows(ROOT, scale_work, 2_000, seed=1, memory_limit="2GB", duckdb_threads=2, dbt_threads=2)
+    try:
+        database = other.folder / "dbt" / "security_ties.duckdb"
+        database.parent.mkdir()
+        built = scale.dbt_build(settings, other, database, "dbt", debug_log=True)
+        assert built.measured.returncode == 0 and built.failed == 0, built.measured.stdout[-2000:]
+        assert built.logged_parse == "partial"
+        assert built.parse == "partial"
+        target = other.folder / "target_other_vars"
+        shutil.copytree(settings.target, target)
+        changed = scale.DbtSettings(settings.executable, ROOT, scale_work, settings.profiles_dir, target,
+                                    json.dumps({"facts_location": str(other.data / "{name}.parquet"),
+                                                "enforce_key_constraints": False}))
+        log = other.folder / "logs" / "other_vars"
+        parsed = scale.dbt_parse(changed, log, debug_log=True)
+        assert parsed.mode.startswith("full")
+        assert scale.parse_mode(log).startswith("full: Unable to do partial parsing because config vars")
+    finally:
+        scale.point_current(scale_work, run_folder)  # the other tests read the smoke run's files through it
+
+
+@pytest.mark.slow
 def test_the_direct_duckdb_run_builds_the_same_relations_as_dbt(smoke: scale.ScaleResult) -> None:
     assert smoke.relations > 30
     assert smoke.rows_differ == []

@@ -24,10 +24,25 @@ which is copied so every contender starts from the same bytes; then
 Every contender runs as its own process under a small wrapper that reports its peak resident memory
 (`getrusage(RUSAGE_CHILDREN).ru_maxrss`). DuckDB's memory_limit and threads are set explicitly, for dbt
 through a generated profile.
+
+dbt runs warm, as someone iterating on a large warehouse would run it. dbt re-parses the whole project when
+the `--vars` or the profile's connection keys (path, settings) differ from those its target folder's
+`partial_parse.msgpack` was written with, or when there is none; so every row count uses the same ones. They
+name `WORK/current`, a symlink re-pointed at the row count's folder (`WORK/rows_N`), one profile
+(`WORK/profile_dbt`) and one target folder (`WORK/target_dbt`); an untimed `dbt parse` with those settings
+before each timed build leaves a current `partial_parse.msgpack`, so the first row count is warm too. The build
+counts as having parsed partially (`dbt_build_parse`) when it left that file untouched: dbt rewrites it after
+every parse but a partial one that found nothing changed (the smoke test checks this against dbt's debug log).
+The parse is measured on its own: `dbt parse --no-partial-parse` into a scratch target (cold, a full parse) and
+`dbt parse` into the shared target (warm, a partial parse). Logs go to `WORK/rows_N/logs/<step>/`, at warn as
+before. A consequence of the stable path: the staging views of an older row count's dbt file read whatever
+`current` points at now.
+`python -m security_ties.scale dbt-threads` times the dbt build alone for several dbt `--threads` settings.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -105,6 +120,13 @@ class ScaleResult:
     handwritten_slowest: list[list[Any]] = field(default_factory=list)  # [seconds, statement] of its slowest statements
     relations: int = 0
     load_average: float = 0.0  # the machine's 1-minute load when this row count started
+    dbt_threads: int = 2  # the profile's threads (dbt's parallel nodes); DuckDB's threads are set apart
+    dbt_build_parse: str = ""  # how the timed dbt build parsed: 'partial', or 'full: <dbt's reason>'
+    dbt_parse_cold_seconds: float = 0.0  # `dbt parse --no-partial-parse`, wall time (not part of dbt_seconds)
+    dbt_parse_cold_load_seconds: float = 0.0  # its manifest load as dbt times it (perf_info load_all_elapsed)
+    dbt_parse_warm_seconds: float = 0.0  # `dbt parse` with a current partial_parse.msgpack, wall time
+    dbt_parse_warm_load_seconds: float = 0.0
+    dbt_parse_warm: str = ""  # parse_mode() of that warm parse
 
 
 def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
@@ -309,42 +331,212 @@ def query_latencies(database: Path, repeats: int, memory_limit: str, threads: in
     return p50, p95
 
 
-def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit: str = "8GB", duckdb_threads: int = 2,
-              dbt_threads: int = 2, audit_row_limit: int = 200_000, repeats: int = 20,
-              key_constraints: bool = False) -> ScaleResult:
-    """One row count of the scale benchmark (see the module docstring)."""
-    load = os.getloadavg()[0]
+CURRENT = "current"  # WORK/current: the stable path every row count's dbt settings name
+# How dbt's debug log (dbt/events/types.py) says an invocation parsed: I017 "Partial parsing enabled, no changes
+# found, skipping parsing" or I040 "Partial parsing enabled: N files deleted, ..."; I024 "Unable to do partial
+# parsing because <reason>"; I028 "Partial parsing not enabled". A001 "Running with dbt=..." starts an invocation.
+PARTIAL_PARSE = "Partial parsing enabled"
+UNABLE_TO_PARTIAL_PARSE = "Unable to do partial parsing because"
+INVOCATION_START = "Running with dbt="
+
+
+@dataclass(frozen=True)
+class DbtSettings:
+    """How the scale benchmark calls dbt. What dbt's partial parsing needs (the same vars, the same profile
+    connection keys, the partial_parse.msgpack of the target folder) names WORK/current or a fixed folder of WORK,
+    never a row count."""
+    executable: str
+    root: Path
+    work: Path
+    profiles_dir: Path
+    target: Path
+    variables: str
+
+    @property
+    def current(self) -> Path:
+        return self.work / CURRENT
+
+    def command(self, subcommand: str, log_path: Path, *arguments: str, debug_log: bool = False) -> list[str]:
+        # console and file log at warn, as in every earlier run (the file log follows --log-level); a debug file
+        # log (~3 MB per build) is for trials that read how dbt parsed (parse_mode), not for timed runs
+        return [self.executable, subcommand, *arguments, "--profiles-dir", str(self.profiles_dir),
+                "--vars", self.variables, "--log-level", "warn", "--no-use-colors", "--log-path", str(log_path),
+                *(["--log-level-file", "debug"] if debug_log else [])]
+
+    def env(self, target: Path | None = None) -> dict[str, str]:
+        return {**os.environ, "DBT_TARGET_PATH": str(target or self.target), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+
+def dbt_settings(root: Path, work: Path, *, memory_limit: str, duckdb_threads: int, dbt_threads: int,
+                 key_constraints: bool) -> DbtSettings:
+    """The run's dbt settings; writes WORK/profile_dbt/profiles.yml (the same bytes for every row count)."""
+    current = work / CURRENT
+    profile = write_profile(work / "profile_dbt", current / "dbt" / PUBLISHED_NAME, memory_limit, duckdb_threads,
+                            dbt_threads)
+    variables = json.dumps({"facts_location": str(current / "data" / "{name}.parquet"),
+                            "enforce_key_constraints": key_constraints})
+    return DbtSettings(str(Path(sys.executable).parent / "dbt"), root, work, profile, work / "target_dbt", variables)
+
+
+def point_current(work: Path, folder: Path) -> None:
+    """Re-point WORK/current at `folder` (one of WORK's row-count folders) in one rename."""
+    current = work / CURRENT
+    if current.exists() and not current.is_symlink():
+        raise RuntimeError(f"{current} exists and is not a symlink: the scale benchmark re-points it at each row "
+                           f"count's folder; move it away or pass another --work folder")
+    staged = work / f"{CURRENT}.new"
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(folder.relative_to(work), target_is_directory=True)  # relative: the work folder may move
+    os.replace(staged, current)
+
+
+def parse_mode(log_path: Path) -> str:
+    """How the last dbt invocation logged in `log_path` parsed the project, from its debug log (an invocation run
+    with debug_log=True): 'partial', or 'full: <dbt's reason>'."""
+    # dbt rotates its log at 10 MB (dbt.log.1 is newer than dbt.log.2); a build's debug log is ~3 MB, so read all
+    rotated = sorted(log_path.glob("dbt.log.*"),
+                     key=lambda path: -int(path.suffix[1:]) if path.suffix[1:].isdigit() else 0)
+    files = [*rotated, log_path / "dbt.log"]
+    lines = [line for path in files if path.is_file()
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    starts = [number for number, line in enumerate(lines) if INVOCATION_START in line]
+    if not starts:
+        raise RuntimeError(f"{log_path}: no dbt debug log of an invocation found (run dbt with --log-path {log_path} "
+                           f"--log-level-file debug, DbtSettings.command(debug_log=True))")
+    messages = [line.split("]: ", 1)[-1] for line in lines[starts[-1]:]]
+    unable = [message for message in messages if message.startswith(UNABLE_TO_PARTIAL_PARSE)]
+    if unable:
+        return f"full: {unable[0]}"
+    if any(message.startswith(PARTIAL_PARSE) for message in messages):
+        return "partial"
+    return "full: no partial parsing event in the log (partial parsing disabled?)"
+
+
+@dataclass
+class Parsed:
+    seconds: float  # wall time of the `dbt parse` process: start, parse, writing the manifest
+    load_seconds: float  # dbt's own figure for loading the manifest (perf_info.json load_all_elapsed)
+    mode: str  # 'partial' or 'full: ...', from dbt's perf_info.json (files parsed of files read)
+
+
+def dbt_parse(settings: DbtSettings, log_path: Path, *, cold: bool = False, target: Path | None = None,
+              debug_log: bool = False) -> Parsed:
+    """`dbt parse` with the run's settings. cold: `--no-partial-parse` (a full parse, as a fresh target or any
+    change of vars or profile would cause)."""
+    target = target or settings.target
+    run = measured(settings.command("parse", log_path, *(["--no-partial-parse"] if cold else []), debug_log=debug_log),
+                   settings.root, settings.env(target))
+    if run.returncode != 0:
+        raise RuntimeError(f"dbt parse failed for the scale benchmark (exit {run.returncode}); its log: "
+                           f"{log_path}:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+    perf = json.loads((target / "perf_info.json").read_text(encoding="utf-8"))
+    # a partial parse that found nothing changed parses no file at all; a full parse parses every file it read
+    parsed, read = int(perf.get("parsed_path_count") or 0), int(perf.get("path_count") or 0)
+    mode = "partial" if parsed < read else f"full: {parsed} of {read} files parsed"
+    return Parsed(run.seconds, float(perf.get("load_all_elapsed") or 0.0), mode)
+
+
+def msgpack_state(target: Path) -> tuple[int, str] | None:
+    """partial_parse.msgpack's mtime and sha256, or None if there is none. dbt rewrites it after every parse
+    except a partial parse that found nothing changed (dbt/parser/manifest.py, ManifestLoader.load)."""
+    path = target / "partial_parse.msgpack"
+    if not path.is_file():
+        return None
+    return path.stat().st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class RowCount:
+    rows: int
+    folder: Path  # WORK/rows_N
+    data: Path  # the synthetic fact Parquet files
+    seeded: Path  # the DuckDB file with the seeds loaded, copied for every contender
+    synth_seconds: float
+
+
+def prepare_rows(root: Path, work: Path, rows: int, *, seed: int, memory_limit: str, duckdb_threads: int,
+                 dbt_threads: int) -> RowCount:
+    """A fresh WORK/rows_N: the synthetic facts and the seeded DuckDB file (untimed but for synth_seconds)."""
     folder = work / f"rows_{rows}"
     shutil.rmtree(folder, ignore_errors=True)
     data, seeded = folder / "data", folder / "seeded" / PUBLISHED_NAME
     started = time.perf_counter()
     synth.generate(root, data, rows, seed=seed, memory_limit=memory_limit, threads=duckdb_threads)
     synth_seconds = time.perf_counter() - started
-    dbt = str(Path(sys.executable).parent / "dbt")
-    variables = json.dumps({"facts_location": str(data / "{name}.parquet"), "enforce_key_constraints": key_constraints})
-
-    def dbt_env(target: Path) -> dict[str, str]:
-        return {**os.environ, "DBT_TARGET_PATH": str(target), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-
     seeded.parent.mkdir(parents=True)
     profile = write_profile(folder / "profile_seed", seeded, memory_limit, duckdb_threads, dbt_threads)
-    seeding = subprocess.run([dbt, "seed", "--profiles-dir", str(profile), "--log-level", "warn"], cwd=root,
-                             env=dbt_env(folder / "target_seed"), capture_output=True, text=True, check=False)
+    seeding = subprocess.run([str(Path(sys.executable).parent / "dbt"), "seed", "--profiles-dir", str(profile),
+                              "--log-level", "warn", "--log-path", str(folder / "logs" / "seed")], cwd=root,
+                             env={**os.environ, "DBT_TARGET_PATH": str(folder / "target_seed"),
+                                  "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+                             capture_output=True, text=True, check=False)
     if seeding.returncode != 0:
         raise RuntimeError(f"dbt seed failed for the scale benchmark:\n{seeding.stdout[-2000:]}{seeding.stderr[-2000:]}")
+    return RowCount(rows, folder, data, seeded, synth_seconds)
+
+
+@dataclass
+class Built:
+    measured: Measured
+    parse: str  # 'partial' (partial_parse.msgpack left as it was) or 'full: ...'
+    logged_parse: str | None  # parse_mode() of its debug log, if it wrote one (debug_log=True)
+    results: list[dict[str, Any]]  # run_results.json's results
+    artifacts: Path  # the row count's copy of manifest.json and run_results.json
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.results if r["status"] not in ("pass", "success"))
+
+
+def dbt_build(settings: DbtSettings, run: RowCount, database: Path, step: str, *, debug_log: bool = False) -> Built:
+    """The timed `dbt build` of every model and its data tests into `database` (a fresh copy of the seeded file,
+    reached through WORK/current). Primes partial parsing first with an untimed `dbt parse`. debug_log: also
+    write dbt's debug log, for trials (it is not what the timed runs do)."""
+    shutil.copyfile(run.seeded, database)
+    point_current(settings.work, run.folder)
+    logs = settings.current / "logs"  # the same string for every row count, a row count's own folder on disk
+    dbt_parse(settings, logs / f"{step}_prime")
+    primed = msgpack_state(settings.target)
+    built = measured(settings.command("build", logs / step, "--select", "resource_type:model",
+                                      "--exclude", "resource_type:unit_test", debug_log=debug_log),
+                     settings.root, settings.env())
+    parse = ("partial" if primed is not None and msgpack_state(settings.target) == primed
+             else "full: the build rewrote partial_parse.msgpack, so it parsed files")
+    if not (settings.target / "run_results.json").is_file():
+        raise RuntimeError(f"dbt build wrote no run_results.json (exit {built.returncode}); its log: {logs / step}:\n"
+                           f"{built.stdout[-2000:]}{built.stderr[-2000:]}")
+    # the shared target is overwritten by the next build: keep this one's artifacts with its row count
+    artifacts = run.folder / f"target_{step}"
+    artifacts.mkdir(exist_ok=True)
+    for name in ("manifest.json", "run_results.json"):
+        shutil.copyfile(settings.target / name, artifacts / name)
+    results = json.loads((artifacts / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return Built(built, parse, parse_mode(run.folder / "logs" / step) if debug_log else None, results, artifacts)
+
+
+def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit: str = "8GB", duckdb_threads: int = 2,
+              dbt_threads: int = 2, audit_row_limit: int = 200_000, repeats: int = 20,
+              key_constraints: bool = False) -> ScaleResult:
+    """One row count of the scale benchmark (see the module docstring)."""
+    load = os.getloadavg()[0]
+    work.mkdir(parents=True, exist_ok=True)
+    run = prepare_rows(root, work, rows, seed=seed, memory_limit=memory_limit, duckdb_threads=duckdb_threads,
+                       dbt_threads=dbt_threads)
+    folder, data = run.folder, run.data
+    settings = dbt_settings(root, work, memory_limit=memory_limit, duckdb_threads=duckdb_threads,
+                            dbt_threads=dbt_threads, key_constraints=key_constraints)
     dbt_db, direct_db = folder / "dbt" / PUBLISHED_NAME, folder / "direct" / PUBLISHED_NAME
     handwritten_db = folder / "handwritten" / PUBLISHED_NAME
     for copy in (dbt_db, direct_db, handwritten_db):
         copy.parent.mkdir(parents=True)
-        shutil.copyfile(seeded, copy)
+    for copy in (direct_db, handwritten_db):  # dbt_build copies its own
+        shutil.copyfile(run.seeded, copy)
 
-    profile = write_profile(folder / "profile_dbt", dbt_db, memory_limit, duckdb_threads, dbt_threads)
-    target = folder / "target_dbt"
-    built = measured([dbt, "build", "--select", "resource_type:model", "--exclude", "resource_type:unit_test",
-                      "--profiles-dir", str(profile), "--vars", variables, "--log-level", "warn", "--no-use-colors"],
-                     root, dbt_env(target))
-    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
-    dbt_failed = sum(1 for r in results if r["status"] not in ("pass", "success"))
+    build = dbt_build(settings, run, dbt_db, "dbt")
+    built, target = build.measured, build.artifacts
+    # the parse on its own, not part of dbt_seconds: cold into a scratch target, warm into the shared one
+    cold = dbt_parse(settings, folder / "logs" / "parse_cold", cold=True, target=folder / "target_parse_cold")
+    warm = dbt_parse(settings, folder / "logs" / "parse_warm")
 
     direct = measured([sys.executable, "-m", "security_ties.scale", "direct", str(target / "manifest.json"),
                        str(target / "run_results.json"), str(direct_db), memory_limit, str(duckdb_threads),
@@ -368,8 +560,8 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
                      root)
     audit_report = audit.report()
     return ScaleResult(
-        rows=rows, synth_seconds=synth_seconds, dbt_seconds=built.seconds, dbt_peak_mb=built.peak_mb,
-        dbt_tests_failed=dbt_failed, direct_seconds=direct.seconds, direct_peak_mb=direct.peak_mb,
+        rows=rows, synth_seconds=run.synth_seconds, dbt_seconds=built.seconds, dbt_peak_mb=built.peak_mb,
+        dbt_tests_failed=build.failed, direct_seconds=direct.seconds, direct_peak_mb=direct.peak_mb,
         direct_checks_failed=direct_counts["failed"], ratio_direct=built.seconds / direct.seconds,
         handwritten_seconds=handwritten.seconds, handwritten_peak_mb=handwritten.peak_mb,
         handwritten_checks=handwritten_report["checks"], handwritten_checks_failed=handwritten_report["failed"],
@@ -379,7 +571,35 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
         dbt_node_seconds=dbt_node_seconds(target / "run_results.json"),
         handwritten_build_seconds=handwritten_report["build_seconds"],
         handwritten_check_seconds=handwritten_report["check_seconds"], handwritten_slowest=handwritten_report["slowest"],
-        relations=len(dbt_rows), load_average=load)
+        relations=len(dbt_rows), load_average=load, dbt_threads=dbt_threads, dbt_build_parse=build.parse,
+        dbt_parse_cold_seconds=cold.seconds, dbt_parse_cold_load_seconds=cold.load_seconds,
+        dbt_parse_warm_seconds=warm.seconds, dbt_parse_warm_load_seconds=warm.load_seconds, dbt_parse_warm=warm.mode)
+
+
+def compare_dbt_threads(root: Path, work: Path, rows: int, threads: list[int], *, runs: int = 2, seed: int = 0,
+                        memory_limit: str = "8GB", duckdb_threads: int = 2,
+                        key_constraints: bool = False) -> list[dict[str, Any]]:
+    """The warm dbt build alone, as in run_scale, for each dbt `--threads` (the profile's threads; DuckDB's stay
+    `duckdb_threads`), `runs` times each in rotated order so drifting load spreads over the settings."""
+    work.mkdir(parents=True, exist_ok=True)
+    run = prepare_rows(root, work, rows, seed=seed, memory_limit=memory_limit, duckdb_threads=duckdb_threads,
+                       dbt_threads=threads[0])
+    database = run.folder / "dbt" / PUBLISHED_NAME
+    database.parent.mkdir(parents=True)
+    measurements: list[dict[str, Any]] = []
+    for number in range(runs):
+        order = threads[number % len(threads):] + threads[:number % len(threads)]
+        for dbt_threads in order:
+            settings = dbt_settings(root, work, memory_limit=memory_limit, duckdb_threads=duckdb_threads,
+                                    dbt_threads=dbt_threads, key_constraints=key_constraints)
+            load = os.getloadavg()[0]
+            build = dbt_build(settings, run, database, f"threads_{dbt_threads}_{number}")
+            measurements.append({"rows": rows, "dbt_threads": dbt_threads, "run": number, "load_average": load,
+                                 "dbt_seconds": build.measured.seconds, "dbt_peak_mb": build.measured.peak_mb,
+                                 "dbt_tests_failed": build.failed, "dbt_build_parse": build.parse,
+                                 "dbt_node_seconds": dbt_node_seconds(build.artifacts / "run_results.json")})
+            print(json.dumps(measurements[-1]), flush=True)
+    return measurements
 
 
 def _audit(root: Path, database: Path, row_limit: int) -> dict[str, Any]:
@@ -398,10 +618,13 @@ def _audit(root: Path, database: Path, row_limit: int) -> dict[str, Any]:
 
 def render(results: list[ScaleResult]) -> str:
     """The results as a table: ratio = dbt / handwritten (the headline), direct ratio = dbt / dbt's compiled SQL
-    replayed; failed = dbt tests / handwritten checks / direct tests; keys = PRIMARY KEY constraints built."""
+    replayed; failed = dbt tests / handwritten checks / direct tests; keys = PRIMARY KEY constraints built;
+    dbt parse = how the timed build parsed (partial or full); cold/warm parse s = `dbt parse` on its own, full
+    and partial (not part of dbt s)."""
     header = (f"{'rows':>10} {'load':>5} {'keys':>4} {'dbt s':>8} {'hand s':>7} {'ratio':>6} {'direct s':>9} {'d.ratio':>7} "
               f"{'dbt MB':>7} {'hand MB':>7} {'dir. MB':>7} {'audit s':>7} {'aud. MB':>7} {'failed d/h/x':>12} {'marts same':>10} "
-              + " ".join(f"{name + ' p95 ms':>24}" for name in QUERIES))
+              + " ".join(f"{name + ' p95 ms':>24}" for name in QUERIES)
+              + f" {'dbt parse':>9} {'cold/warm parse s':>17}")
     lines = [header, "-" * len(header)]
     for r in results:
         same = f"{r.marts_compared - len(r.marts_differ)}/{r.marts_compared}"
@@ -410,7 +633,10 @@ def render(results: list[ScaleResult]) -> str:
                      f"{r.handwritten_seconds:>7.1f} {r.ratio:>6.2f} {r.direct_seconds:>9.1f} {r.ratio_direct:>7.2f} "
                      f"{r.dbt_peak_mb:>7.0f} {r.handwritten_peak_mb:>7.0f} {r.direct_peak_mb:>7.0f} {r.audit_seconds:>7.1f} "
                      f"{r.audit_peak_mb:>7.0f} {failed:>12} {same:>10} "
-                     + " ".join(f"{r.query_p95_ms[name]:>24.1f}" for name in QUERIES))
+                     + " ".join(f"{r.query_p95_ms[name]:>24.1f}" for name in QUERIES)
+                     + f" {r.dbt_build_parse.split(':')[0]:>9} {f'{r.dbt_parse_cold_seconds:.1f}/{r.dbt_parse_warm_seconds:.1f}':>17}")
+        if r.dbt_build_parse != "partial":
+            lines.append(f"{'':>10} the timed dbt build did not parse partially: {r.dbt_build_parse}")
         if r.marts_differ:
             lines.append(f"{'':>10} marts not identical (dbt vs handwritten): {', '.join(r.marts_differ)}")
     return "\n".join(lines)
@@ -420,9 +646,52 @@ def to_json(results: list[ScaleResult]) -> str:
     return json.dumps([asdict(r) for r in results], indent=2)
 
 
+def threads_main(argv: list[str]) -> int:
+    """`python -m security_ties.scale dbt-threads --rows N [N ...] --threads 1 2 4`: the warm dbt build alone per
+    dbt --threads setting (one JSON line per build, then a summary; --json writes them all)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m security_ties.scale dbt-threads", description=threads_main.__doc__)
+    parser.add_argument("--rows", type=int, nargs="+", required=True)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2, 4], help="dbt threads (default 1 2 4)")
+    parser.add_argument("--runs", type=int, default=2, help="builds per setting (default 2)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--memory-limit", default="8GB")
+    parser.add_argument("--duckdb-threads", type=int, default=2)
+    parser.add_argument("--work", default="warehouse/scale_threads", help="scratch folder (default warehouse/scale_threads)")
+    parser.add_argument("--json", help="also write the measurements as JSON")
+    arguments = parser.parse_args(argv)
+    root = Path.cwd()
+    if not (root / "dbt_project.yml").is_file():
+        parser.error(f"{root} has no dbt_project.yml: run from the project root")
+    measurements: list[dict[str, Any]] = []
+    for rows in arguments.rows:
+        measurements += compare_dbt_threads(root, Path(arguments.work).resolve(), rows, arguments.threads,
+                                            runs=arguments.runs, seed=arguments.seed,
+                                            memory_limit=arguments.memory_limit, duckdb_threads=arguments.duckdb_threads)
+    print(f"{'rows':>10} {'dbt threads':>11} {'dbt s (each run)':>24} {'median s':>8} {'loads':>16} parse")
+    for rows in arguments.rows:
+        for dbt_threads in arguments.threads:
+            runs = [m for m in measurements if m["rows"] == rows and m["dbt_threads"] == dbt_threads]
+            seconds = [m["dbt_seconds"] for m in runs]
+            loads = " ".join(f"{m['load_average']:.1f}" for m in runs)
+            parses = ",".join(sorted({m["dbt_build_parse"] for m in runs}))
+            print(f"{rows:>10,} {dbt_threads:>11} {' '.join(f'{x:.1f}' for x in seconds):>24} "
+                  f"{statistics.median(seconds):>8.1f} {loads:>16} {parses}")
+    if arguments.json:
+        Path(arguments.json).write_text(json.dumps(measurements, indent=2), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     """Entry points of the measured child processes: `direct MANIFEST RUN_RESULTS DB MEMORY THREADS KEYS`,
-    `handwritten SCRIPT FACTS_DIR DB MEMORY THREADS` and `audit ROOT DB ROW_LIMIT`; each prints one JSON line."""
+    `handwritten SCRIPT FACTS_DIR DB MEMORY THREADS` and `audit ROOT DB ROW_LIMIT`, each printing one JSON line;
+    and `dbt-threads ...` (threads_main)."""
+    if not argv:
+        print("usage: python -m security_ties.scale {direct,handwritten,audit,dbt-threads} ...", file=sys.stderr)
+        return 2
+    if argv[0] == "dbt-threads":
+        return threads_main(argv[1:])
     if argv[0] == "direct":
         print(json.dumps(run_direct(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4], int(argv[5]),
                                     key_constraints=argv[6] == "true")))
