@@ -358,7 +358,7 @@ def test_a_build_on_a_full_disk_stops_before_dbt_starts(tmp_path: Path, monkeypa
     def dbt_must_not_run(*arguments: object, **keywords: object) -> None:
         raise AssertionError("dbt was started on a full disk")
 
-    monkeypatch.setattr(build_module, "run_dbt", dbt_must_not_run)
+    monkeypatch.setattr(build_module, "DbtProcess", dbt_must_not_run)
     with pytest.raises(BuildError, match="only 1 MiB free, a build needs about 48 MiB"):
         build_module.build(project)
     assert not project.published_path.exists()

@@ -730,7 +730,7 @@ def describe_os_error(error: OSError) -> str:
 
 class BackgroundAudit:
     """The audit, run in a thread of the build while dbt's data tests run in the dbt session's processes: it
-    starts once the models are built, on the copy of the file the session made for it (`run_dbt`'s
+    starts once the models are built, on the copy of the file the session made for it (`DbtProcess.run`'s
     `when_models_built`), on the marts the session names: all of them, or in a `--changed` build those it
     rebuilt with new content."""
 
