@@ -354,7 +354,8 @@ class Session:
         self.listing_started = time.perf_counter()
         return fork("dbt state", listing), output
 
-    def modified(self, listing: tuple[int, Path]) -> set[str]:
+    def modified(self, listing: tuple[int, Path] | None) -> set[str]:
+        assert listing is not None, "modified() follows start_listing()"
         pid, output = listing
         _, status, usage = os.wait4(pid, 0)
         self.timings["dbt state"] = time.perf_counter() - self.listing_started
@@ -432,6 +433,12 @@ def part_count() -> int:
     return max(1, min(MAX_TEST_PARTS, os.cpu_count() or 1))
 
 
+def stop_child(listing: tuple[int, Path] | None) -> None:
+    """Kill the state listing's child when the build stops before its answer is needed."""
+    if listing is not None:
+        os.kill(listing[0], signal.SIGKILL)
+
+
 def told_to_go(session: Session) -> bool:
     """Wait for the build's word on stdin: "go" once its pre-flight passed and the file to build is in place;
     anything else (end of input: the build stopped) means stop."""
@@ -469,17 +476,19 @@ def run(spec: dict[str, Any]) -> int:
     modified: set[str] = set()
     only_rows = False
     built: set[str] = set()
+    # what changed is worked out before the go: it reads no database
+    listing = session.start_listing(spec["state_dir"]) if mode == "changed" else None
+    published_nodes = (json.loads((Path(spec["state_dir"]) / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+                       if mode == "changed" else {})
+    if not told_to_go(session):
+        stop_child(listing)
+        session.finish(writer)
+        return 3
     if mode == "changed":
-        published_nodes = json.loads((Path(spec["state_dir"]) / "manifest.json").read_text(encoding="utf-8"))["nodes"]
-        listing = session.start_listing(spec["state_dir"])
-        if not told_to_go(session):
-            os.kill(listing[0], signal.SIGKILL)
-            session.finish(writer)
-            return 3
         early = seeds_with_new_content(manifest, published_nodes)
         steps = [seeds_step(early)] if early else []
         if early and not session.step(*steps[0]):
-            os.kill(listing[0], signal.SIGKILL)
+            stop_child(listing)
             session.finish(writer)
             return 1
         modified = session.modified(listing)
@@ -489,11 +498,7 @@ def run(spec: dict[str, Any]) -> int:
             print("  changed since the published build: " + ("; ".join(" ".join(a[2:]) for _, a in steps) or "nothing"),
                   flush=True)
     else:
-        steps = [(name, list(arguments)) for name, arguments in FULL_STEPS]
-        later = steps
-        if not told_to_go(session):
-            session.finish(writer)
-            return 3
+        steps = later = [(name, list(arguments)) for name, arguments in FULL_STEPS]
 
     for name, arguments in later:
         if not session.step(name, arguments):
