@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from security_ties import lexicon
 from security_ties.evidence import Corpus, Quote, all_quotes, read_documents
 
 NUMBER_KINDS = ("money", "percent", "year", "number", "number_word")
@@ -46,19 +47,11 @@ _QUOTE_FOLDS = str.maketrans(
 )
 _WHITESPACE = re.compile(r"\s+")
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_SMALL_NUMBERS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-)
-_UNITS = "days?|weeks?|months?|years?|decades?"
+_MONTHS = lexicon.month_names()
+_CARDINALS = "|".join(lexicon.CARDINALS)
 
 _DIGITS = re.compile(r"\d(?:[\d,.]*\d)?")
-_NUMBER_WORD = re.compile(
-    rf"\b(?:(?:{_SMALL_NUMBERS})(?:[- ](?:{_SMALL_NUMBERS}))?(?: (?:hundred|thousand|million|billion))?"
-    r"|hundreds|thousands|millions|dozens?|twice|thrice|half|a third|two[- ]thirds|a quarter|three[- ]quarters)"
-    rf"(?: (?:{_UNITS}))?\b"
-)
+_NUMBER_WORD = re.compile(rf"\b{lexicon.NUMBER_WORDS}(?: {lexicon.TIME_UNIT})?\b")
 _EXPLICIT_DATE = re.compile(
     rf"\b(?:\d{{1,2}} (?:{_MONTHS})(?:,? \d{{4}})?|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
     rf"|(?:{_MONTHS}),? \d{{4}})\b"
@@ -66,11 +59,10 @@ _EXPLICIT_DATE = re.compile(
 _RELATIVE_DATE = re.compile(
     rf"\b(?:(?:last|next|this|previous|following|past|same) (?:year|month|week|decade|spring|summer|autumn|fall|winter|{_MONTHS})"
     rf"|(?:earlier|later) (?:this|that) (?:year|month|week)"
-    rf"|(?:\d+|{_SMALL_NUMBERS}|a few|several) (?:{_UNITS}) (?:later|earlier|ago|before|after)"
-    rf"|yesterday|(?:in|on|since|by|until|from|early|late|mid-|end of|beginning of) (?:{_MONTHS}))\b(?! \d)"
+    rf"|(?:\d+|{_CARDINALS}|a few|several) {lexicon.TIME_UNIT} (?:later|earlier|ago|before|after)"
+    rf"|yesterday|(?:in|on|since|by|until|from|early|late|mid-|end of|beginning of) (?:{_MONTHS}))\b(?!\.? \d)"
 )
-# "may" is a month only where the cased text says "May"
-_CASE_SENSITIVE_WORDS = {"may": "May"}
+_CASE_SENSITIVE_WORDS = lexicon.CAPITALISED_MONTH_WORDS
 
 
 def normalise_cased(text: str) -> str:
@@ -85,7 +77,7 @@ def fold_case(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Mention:
+class CorpusMention:
     doc_id: str
     kind: str
     start: int
@@ -109,8 +101,8 @@ class Alias:
 
 @dataclass
 class Coverage:
-    mentions: list[Mention]
-    uncovered: list[Mention]
+    mentions: list[CorpusMention]
+    uncovered: list[CorpusMention]
     by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (covered, total)
     by_document: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -167,13 +159,13 @@ def _context(text: str, start: int, end: int) -> str:
     return text[max(0, start - 60): end + 60]
 
 
-def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -> list[Mention]:
+def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -> list[CorpusMention]:
     """Every mention in one document's normalised (cased) text; a mention inside a longer one is dropped."""
     folded = fold_case(cased_text)
-    found: list[Mention] = []
+    found: list[CorpusMention] = []
 
     def add(kind: str, start: int, end: int, code: str = "") -> None:
-        found.append(Mention(doc_id, kind, start, end, cased_text[start:end], _context(cased_text, start, end), code))
+        found.append(CorpusMention(doc_id, kind, start, end, cased_text[start:end], _context(cased_text, start, end), code))
 
     for match in _DIGITS.finditer(folded):
         add(_digit_kind(folded, match.start(), match.end()), match.start(), match.end())
@@ -197,10 +189,10 @@ def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -
 
 
 def _digit_kind(text: str, start: int, end: int) -> str:
-    before, after = text[max(0, start - 2):start], text[end:end + 10]
-    if "$" in before or "€" in before or re.match(r" ?(?:billion|million|thousand|bn|dollars|usd|euros?)\b", after):
+    before, after = text[max(0, start - 2):start], text[end:end + 12]
+    if "$" in before or "€" in before or lexicon.scale_after(after) or re.match(r" ?(?:dollars|usd|euros?)\b", after):
         return "money"
-    if re.match(r" ?(?:%|percent|per cent)", after):
+    if lexicon.percent_after(after):
         return "percent"
     if re.fullmatch(r"(?:19|20)\d\d", text[start:end]):
         return "year"
@@ -212,10 +204,10 @@ def _case_sensitive_ok(cased_text: str, start: int, end: int) -> bool:
     return all(_CASE_SENSITIVE_WORDS.get(w.lower(), w) == w for w in words if w.lower() in _CASE_SENSITIVE_WORDS)
 
 
-def _drop_nested(mentions: list[Mention]) -> list[Mention]:
+def _drop_nested(mentions: list[CorpusMention]) -> list[CorpusMention]:
     """Keep the longest mention where they overlap ("two days later" is one relative date, not also "two")."""
     ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
-    kept: list[Mention] = []
+    kept: list[CorpusMention] = []
     for mention in ordered:
         if kept and mention.start < kept[-1].end:
             continue
@@ -274,8 +266,8 @@ def coverage(corpus_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] | None = 
     exclusions = _read_csv(exclusions_csv) if exclusions_csv.is_file() else []
     excluded = _excluded_entities(exclusions, aliases)
     recorded = recorded_codes(facts_dir, aliases)
-    mentions: list[Mention] = []
-    uncovered: list[Mention] = []
+    mentions: list[CorpusMention] = []
+    uncovered: list[CorpusMention] = []
     for doc_id in corpus.documents:
         if doc_ids and doc_id not in doc_ids:
             continue
@@ -292,7 +284,7 @@ def coverage(corpus_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] | None = 
     return Coverage(mentions, uncovered, _tally(mentions, uncovered, "kind"), _tally(mentions, uncovered, "doc_id"))
 
 
-def _tally(mentions: Sequence[Mention], uncovered: Sequence[Mention], attribute: str) -> dict[str, tuple[int, int]]:
+def _tally(mentions: Sequence[CorpusMention], uncovered: Sequence[CorpusMention], attribute: str) -> dict[str, tuple[int, int]]:
     total = Counter(getattr(m, attribute) for m in mentions)
     missing = Counter(getattr(m, attribute) for m in uncovered)
     return {key: (total[key] - missing[key], total[key]) for key in sorted(total)}
