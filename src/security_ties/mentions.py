@@ -3,9 +3,10 @@
 A mention is anything a careful reader would expect to find in the fact base:
 
 - numbers in digits (classified as money, percent, year or plain number) and in words ("four",
-  "three decades", "dozens", "twice", "half", "a third");
-- dates written with a month name ("1 August 2024", "February 2024") and relative dates ("last year",
-  "in October", "two days later");
+  "three decades", "dozens", "twice", "half", "a third"), by the words of `lexicon`, which the value check
+  and `suggest` read too;
+- dates written with a month name or its abbreviation ("1 August 2024", "February 2024", "Feb. 22") and
+  relative dates ("last year", "in October", "two days later");
 - every country and organisation named, by the names in the reference seeds and the aliases in
   `entity_aliases` (demonyms such as "Armenian", capitals used for governments such as "Moscow",
   variants such as "Turkey");

@@ -10,6 +10,9 @@ skipped by accident), read by its kind:
 - year (`year`, `*_year`): a four-digit number in the quote;
 - count (anything else: quantity, rank, killed, troops ...): a number, or a number word ("four", "second").
 
+Number words, scale words and month names are read as `lexicon` spells them, the same list coverage and
+`suggest` read.
+
 The qualifier must fit the wording in front of the number: "almost $8 billion" is approx or less_than, never
 exact; an approx value needs "around", "roughly" ... in the quote. A date whose basis is `stated` must have its
 year, month name and day in the quote.
