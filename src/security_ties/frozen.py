@@ -9,8 +9,9 @@ shapes. What runs them (the timing, the dbt invocations, the comparisons: `scale
 
 `git archive` extracts the commit into the benchmark's work folder once; a fresh `git clone` holds the commit
 (full history). The commit is named here and nowhere else in code; benchmarks/README.md names it for readers
-(a test keeps the two equal). Moving the benchmark to newer models means: make handwritten.sql mirror them,
-commit, and set `FROZEN_COMMIT` to that commit.
+(a test keeps the two equal). The script is not in today's tree (`git show FROZEN_COMMIT:benchmarks/handwritten.sql`).
+Moving the benchmark to newer models means: restore the script, make it mirror them, commit, and set
+`FROZEN_COMMIT` to that commit.
 """
 
 from __future__ import annotations
