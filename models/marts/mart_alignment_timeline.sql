@@ -128,53 +128,37 @@ countries as (
         iso3,
         country_name
     from {{ ref('dim_country') }}
-),
-
-final as (
-    select
-        pair_years.country_iso3 || ':' || pair_years.org_code || ':'
-        || cast(pair_years.year_number as {{ dbt.type_string() }}) as timeline_id,
-        pair_years.country_iso3,
-        countries.country_name,
-        pair_years.org_code,
-        organizations.org_name,
-        organizations.org_type,
-        pair_years.year_number,
-        case
-            when status_at_year_end.status is not null then status_at_year_end.status
-            when pair_years.year_end < pair_years.first_known_on then 'not_stated_yet'
-            else 'no_record'
-        end as status_at_year_end,
-        status_at_year_end.start_basis as start_basis_at_year_end,
-        statuses_during_year.statuses_during_year,
-        coalesce(statuses_during_year.status_count, 0) > 1 as status_changed_during_year
-    from pair_years
-    inner join countries
-        on pair_years.country_iso3 = countries.iso3
-    inner join organizations
-        on pair_years.org_code = organizations.org_code
-    left join status_at_year_end
-        on
-            pair_years.country_iso3 = status_at_year_end.country_iso3
-            and pair_years.org_code = status_at_year_end.org_code
-            and pair_years.year_number = status_at_year_end.year_number
-    left join statuses_during_year
-        on
-            pair_years.country_iso3 = statuses_during_year.country_iso3
-            and pair_years.org_code = statuses_during_year.org_code
-            and pair_years.year_number = statuses_during_year.year_number
 )
 
 select
-    timeline_id,
-    country_iso3,
-    country_name,
-    org_code,
-    org_name,
-    org_type,
-    year_number,
-    status_at_year_end,
-    start_basis_at_year_end,
-    statuses_during_year,
-    status_changed_during_year
-from final
+    pair_years.country_iso3 || ':' || pair_years.org_code || ':'
+    || cast(pair_years.year_number as {{ dbt.type_string() }}) as timeline_id,
+    pair_years.country_iso3,
+    countries.country_name,
+    pair_years.org_code,
+    organizations.org_name,
+    organizations.org_type,
+    pair_years.year_number,
+    case
+        when status_at_year_end.status is not null then status_at_year_end.status
+        when pair_years.year_end < pair_years.first_known_on then 'not_stated_yet'
+        else 'no_record'
+    end as status_at_year_end,
+    status_at_year_end.start_basis as start_basis_at_year_end,
+    statuses_during_year.statuses_during_year,
+    coalesce(statuses_during_year.status_count, 0) > 1 as status_changed_during_year
+from pair_years
+inner join countries
+    on pair_years.country_iso3 = countries.iso3
+inner join organizations
+    on pair_years.org_code = organizations.org_code
+left join status_at_year_end
+    on
+        pair_years.country_iso3 = status_at_year_end.country_iso3
+        and pair_years.org_code = status_at_year_end.org_code
+        and pair_years.year_number = status_at_year_end.year_number
+left join statuses_during_year
+    on
+        pair_years.country_iso3 = statuses_during_year.country_iso3
+        and pair_years.org_code = statuses_during_year.org_code
+        and pair_years.year_number = statuses_during_year.year_number
