@@ -32,18 +32,6 @@ lifecycles as (
     from {{ ref('int_arms_deal_lifecycles') }}
 ),
 
-furthest_stage as (
-    select
-        deal_key,
-        deal_stage,
-        stage_order,
-        stage_date_iso,
-        stage_date_earliest,
-        stage_date_latest
-    from lifecycles
-    where recency_rank = 1
-),
-
 timelines as (
     select
         deal_key,
@@ -138,8 +126,10 @@ select
     deals.stage_fact_count,
     deals.fact_ids
 from deals
-inner join furthest_stage
-    on deals.deal_key = furthest_stage.deal_key
+inner join lifecycles as furthest_stage
+    on
+        deals.deal_key = furthest_stage.deal_key
+        and furthest_stage.recency_rank = 1
 inner join timelines
     on deals.deal_key = timelines.deal_key
 left join quantities

@@ -1,5 +1,7 @@
 -- One row per dated event with its stated figures; each figure keeps the bounds its figure_qualifier
 -- puts on the true value (the qualifier vocabulary's rules; an open bound is null).
+{% set event_figures = ['killed', 'displaced', 'troops', 'area_km2'] %}
+
 with events as (
     select
         fact_id,
@@ -40,18 +42,11 @@ select
     events.end_date_latest,
     events.location_iso3,
     events.location_detail,
-    events.killed,
-    {{ bound_from('qualifiers.lower_bound_from', 'events.killed') }} as killed_lower,
-    {{ bound_from('qualifiers.upper_bound_from', 'events.killed') }} as killed_upper,
-    events.displaced,
-    {{ bound_from('qualifiers.lower_bound_from', 'events.displaced') }} as displaced_lower,
-    {{ bound_from('qualifiers.upper_bound_from', 'events.displaced') }} as displaced_upper,
-    events.troops,
-    {{ bound_from('qualifiers.lower_bound_from', 'events.troops') }} as troops_lower,
-    {{ bound_from('qualifiers.upper_bound_from', 'events.troops') }} as troops_upper,
-    events.area_km2,
-    {{ bound_from('qualifiers.lower_bound_from', 'events.area_km2') }} as area_km2_lower,
-    {{ bound_from('qualifiers.upper_bound_from', 'events.area_km2') }} as area_km2_upper,
+    {%- for figure in event_figures %}
+    events.{{ figure }},
+    {{ bound_from('qualifiers.lower_bound_from', 'events.' ~ figure) }} as {{ figure }}_lower,
+    {{ bound_from('qualifiers.upper_bound_from', 'events.' ~ figure) }} as {{ figure }}_upper,
+    {%- endfor %}
     events.figure_qualifier,
     qualifiers.is_exact as figures_are_exact,
     events.evidence
