@@ -43,9 +43,9 @@ select
     events.location_iso3,
     events.location_detail,
     {%- for figure in event_figures %}
-    events.{{ figure }},
-    {{ bound_from('qualifiers.lower_bound_from', 'events.' ~ figure) }} as {{ figure }}_lower,
-    {{ bound_from('qualifiers.upper_bound_from', 'events.' ~ figure) }} as {{ figure }}_upper,
+        events.{{ figure }},
+        {{ bound_from('qualifiers.lower_bound_from', 'events.' ~ figure) }} as {{ figure }}_lower,
+        {{ bound_from('qualifiers.upper_bound_from', 'events.' ~ figure) }} as {{ figure }}_upper,
     {%- endfor %}
     events.figure_qualifier,
     qualifiers.is_exact as figures_are_exact,
