@@ -24,29 +24,18 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from security_ties import lexicon
-from security_ties.evidence import Corpus, Quote, all_quotes, read_documents
+from security_ties.evidence import Corpus, Quote, all_quotes, normalise_cased, read_documents
 
 NUMBER_KINDS = ("money", "percent", "year", "number", "number_word")
 DATE_KINDS = ("date", "relative_date")
 ENTITY_KINDS = ("country", "organization", "weapon_system")
 MENTION_KINDS = NUMBER_KINDS + DATE_KINDS + ENTITY_KINDS
-
-_QUOTE_FOLDS = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-        "\u0060": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-        "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    }
-)
-_WHITESPACE = re.compile(r"\s+")
 
 _MONTHS = lexicon.month_names()
 _CARDINALS = "|".join(lexicon.CARDINALS)
@@ -64,12 +53,6 @@ _RELATIVE_DATE = re.compile(
     rf"|yesterday|(?:in|on|since|by|until|from|early|late|mid-|end of|beginning of) (?:{_MONTHS}))\b(?!\.? \d)"
 )
 _CASE_SENSITIVE_WORDS = lexicon.CAPITALISED_MONTH_WORDS
-
-
-def normalise_cased(text: str) -> str:
-    """The evidence normalisation without case folding (NFKC, quotes and dashes folded, spaces collapsed)."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLDS)
-    return _WHITESPACE.sub(" ", folded).strip()
 
 
 def fold_case(text: str) -> str:
