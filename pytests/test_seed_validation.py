@@ -174,7 +174,7 @@ def test_a_relationship_to_another_seed_is_checked_whatever_its_folder(broken_pr
         "version: 2\nseeds:\n  - name: flows\n    config: {column_types: {flow: varchar}}\n", encoding="utf-8")
     yml = broken_project / "seeds" / "facts" / "_facts__seeds.yml"
     text = yml.read_text(encoding="utf-8")
-    yml.write_text(text.replace("{accepted_values: {arguments: {values: [total, exports, imports]}}}",
+    yml.write_text(text.replace("{relationships: {arguments: {to: ref('trade_flows'), field: flow}}}",
                                 "{relationships: {arguments: {to: ref('flows'), field: flow}}}", 1), encoding="utf-8")
     line = append_line(broken_project / TRADE, b'TRD-999-01,doc_001,ARM,RUS,,imports,2019,2200000000,,,,exact,"q",')
     assert f"{TRADE}:{line}: unknown code flow = 'imports' (not in flows.flow)" in problems_for(broken_project)

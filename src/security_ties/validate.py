@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from security_ties import vocabulary
 from security_ties.problems import Located, display_path, listed
 
 _REF = re.compile(r"ref\(\s*['\"](\w+)['\"]\s*\)")
@@ -268,6 +269,7 @@ class _Checker:
         self.seeds = seeds
         self.unreadable = unreadable  # seeds whose own problem is the root cause: do not cascade
         self.root = root
+        self.variables = vocabulary.project_vars(root) if (root / vocabulary.PROJECT_FILE).is_file() else {}
         self.problems: list[Located] = []
 
     def values_of(self, seed: str, column: str) -> set[str] | None:
@@ -327,7 +329,8 @@ class _Checker:
                 if row[column] != "" and not pattern.fullmatch(row[column]):
                     self.report(data, line, f"{column} {row[column]!r} does not match the pattern {args['pattern']}")
         elif name == "value_in_range":
-            low, high = args.get("min_value"), args.get("max_value")
+            low, high = (vocabulary.render_vars(args.get(bound), self.variables) for bound in ("min_value", "max_value"))
+            low, high = (None if bound is None else float(bound) for bound in (low, high))
             for line, row in rows:
                 if row[column] == "" or number_problem(row[column], "double"):
                     continue  # an unreadable number is reported by its type check
