@@ -12,7 +12,7 @@ import pytest
 from conftest import copy_project
 from security_ties import vocabulary
 from security_ties.project import Project
-from security_ties.validate import SeedValidationError, validate_seeds
+from security_ties.preflight import SeedValidationError, validate_seeds
 
 
 @pytest.fixture(scope="module")

@@ -180,8 +180,19 @@ def test_no_accepted_values_list_outside_a_vocabulary_seed(project) -> None:
     assert left <= ACCEPTED_VALUES_LEFT, sorted(left - ACCEPTED_VALUES_LEFT)
 
 
+# Lists left where they are, each for a stated reason (a rule, not a copy of the vocabulary, or not a code list).
+CODE_LISTS_LEFT = {
+    "models/marts/mart_trade_partners.sql": "the statuses that count as CSTO membership for the trade question",
+    "src/security_ties/mentions.py": "entity kinds plus weapon_system: the kinds of mention, not entity_kinds",
+    "src/security_ties/value_check.py": "the column names value/value_upper and the date words, not codes",
+    "src/security_ties/synth.py": "the synthetic generator's weighted draws over codes",
+}
+
+
 def test_no_code_list_of_a_vocabulary_in_sql_or_python(project) -> None:
-    assert code_lists_outside_their_seed(project.root) == []
+    offenders = [line for line in code_lists_outside_their_seed(project.root)
+                 if line.split(":", 1)[0] not in CODE_LISTS_LEFT]
+    assert offenders == []
 
 
 def test_a_code_list_written_out_is_caught(project, tmp_path: Path) -> None:

@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from security_ties import quality
+from security_ties import audit
 from security_ties.build import BuildError
 from security_ties.project import Project
-from security_ties.quality import TableResult
+from security_ties.audit import TableResult
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def copy_of(published: Path, folder: Path) -> Path:
 def published_audit(project: Project, published_warehouse: Path, tmp_path_factory) -> tuple[dict[str, int], Path]:
     """The build's own audit step, run for real on the published warehouse (raises if any expectation fails)."""
     gx_dir = tmp_path_factory.mktemp("published") / "gx"
-    return quality.audit(published_warehouse, project, gx_dir=gx_dir), gx_dir
+    return audit.audit(published_warehouse, project, gx_dir=gx_dir), gx_dir
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def planned_expectations(project: Project, published_warehouse: Path) -> int:
     with duckdb.connect(str(published_warehouse), read_only=True) as connection:
         marts = [name for (name,) in connection.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
-    suites, problems = quality.plan(quality.load_contracts(project.root), marts, project.seeds_dir)
+    suites, problems = audit.plan(audit.load_contracts(project.root), marts, project.seeds_dir)
     assert problems == {}
     return sum(len(expectations) for expectations in suites.values())
 
@@ -106,28 +106,28 @@ def corrupted_run(project: Project, published_warehouse: Path, tmp_path_factory)
         for fault in FAULTS:
             for statement in fault.statements:
                 connection.execute(statement)
-    return {r.table: r for r in quality.run_checkpoint(project, copy, gx_dir=folder / "gx")}
+    return {r.table: r for r in audit.run_checkpoint(project, copy, gx_dir=folder / "gx")}
 
 
 def test_every_mart_has_a_suite_and_every_suite_a_mart(project: Project, published_warehouse: Path) -> None:
     with duckdb.connect(str(published_warehouse), read_only=True) as connection:
         marts = {name for (name,) in connection.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
-    contracts = quality.load_contracts(project.root)
-    assert set(quality.suite_tables(project)) == marts
-    suites, problems = quality.plan(contracts, sorted(marts), project.seeds_dir)
+    contracts = audit.load_contracts(project.root)
+    assert set(audit.suite_tables(project)) == marts
+    suites, problems = audit.plan(contracts, sorted(marts), project.seeds_dir)
     assert problems == {}, "\n".join(f"{t}: {p}" for t, ps in problems.items() for p in ps)
-    assert set(suites) == marts == set(quality.ROW_COUNTS)
+    assert set(suites) == marts == set(audit.ROW_COUNTS)
     for table, expectations in suites.items():
         assert expectations, table
-        assert not quality.suite_purpose(expectations).endswith("none."), table
+        assert not audit.suite_purpose(expectations).endswith("none."), table
 
 
 def test_no_suite_restates_the_contract_or_a_vocabulary(project: Project) -> None:
     """Types, NOT NULL, keys and code lists are dbt's (contracts, unique, relationships to the vocabulary
     seeds): no suite carries an expectation of those kinds."""
-    contracts = quality.load_contracts(project.root)
-    suites, _ = quality.plan(contracts, sorted(contracts), project.seeds_dir)
+    contracts = audit.load_contracts(project.root)
+    suites, _ = audit.plan(contracts, sorted(contracts), project.seeds_dir)
     restating = {"ExpectTableColumnsToMatchSet", "ExpectColumnValuesToBeOfType", "ExpectColumnValuesToBeUnique"}
     found = [f"{table}: {type(e).__name__}({e.configuration.kwargs.get('column')})"
              for table, expectations in suites.items() for e in expectations
@@ -150,14 +150,14 @@ def test_the_audit_passes_the_published_warehouse_counting_every_planned_expecta
 def test_the_data_docs_index_lists_every_mart(project: Project, published_warehouse: Path, tmp_path: Path) -> None:
     """`security-ties validate` (run_checkpoint with Data Docs; the build's audit writes none) lists every mart."""
     gx_dir = tmp_path / "gx"
-    results = quality.run_checkpoint(project, published_warehouse, gx_dir=gx_dir)
+    results = audit.run_checkpoint(project, published_warehouse, gx_dir=gx_dir)
     assert all(result.success for result in results)
-    index = gx_dir / quality.DOCS_INDEX
+    index = gx_dir / audit.DOCS_INDEX
     page = index.read_text(encoding="utf-8")
-    for table in quality.suite_tables(project):
+    for table in audit.suite_tables(project):
         assert f'href="expectations/{table}.html"' in page, table  # the plain-HTML list, readable offline
         assert f"<tr><td><a href=\"validations/{table}/" in page, table
-    assert len(list(index.parent.glob("validations/*/**/*.html"))) == len(quality.suite_tables(project))
+    assert len(list(index.parent.glob("validations/*/**/*.html"))) == len(audit.suite_tables(project))
 
 
 @pytest.mark.slow
@@ -170,7 +170,7 @@ def test_an_injected_fault_fails_its_mart_by_name(corrupted_run: dict[str, Table
 
 @pytest.mark.slow
 def test_the_summary_names_each_failing_mart_and_expectation(corrupted_run: dict[str, TableResult]) -> None:
-    summary = quality.summary_table(sorted(corrupted_run.values(), key=lambda r: r.table))
+    summary = audit.summary_table(sorted(corrupted_run.values(), key=lambda r: r.table))
     for fault in FAULTS:
         block = summary.split(f"\n{fault.table} ", 1)[1].split("\n", 1)
         assert block[0].rstrip().endswith("FAILED"), fault.table
@@ -179,8 +179,8 @@ def test_the_summary_names_each_failing_mart_and_expectation(corrupted_run: dict
 
 @pytest.mark.slow
 def test_audit_blocks_publishing_naming_table_and_expectation(project: Project, corrupted_run, monkeypatch) -> None:
-    monkeypatch.setattr(quality, "run_checkpoint", lambda *args, **kwargs: list(corrupted_run.values()))
+    monkeypatch.setattr(audit, "run_checkpoint", lambda *args, **kwargs: list(corrupted_run.values()))
     with pytest.raises(BuildError) as raised:
-        quality.audit(Path("candidate.duckdb"), project)
+        audit.audit(Path("candidate.duckdb"), project)
     for fault in FAULTS:
         assert f"marts.{fault.table}: {fault.expectation}" in str(raised.value)

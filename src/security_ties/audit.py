@@ -450,9 +450,9 @@ def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str],
     for table in sorted(set(contracts) - set(warehouse_tables)):
         problems.setdefault(table, []).append(f"{declared} but missing from the warehouse's {SCHEMA} schema")
     for table in sorted(set(contracts) - set(ROW_COUNTS)):
-        problems.setdefault(table, []).append("no row-count entry in quality.ROW_COUNTS")
+        problems.setdefault(table, []).append("no row-count entry in audit.ROW_COUNTS")
     for table in sorted((set(ROW_COUNTS) | set(domain)) - set(contracts)):
-        problems.setdefault(table, []).append(f"quality.py has rules for this table, which is not {declared}")
+        problems.setdefault(table, []).append(f"audit.py has rules for this table, which is not {declared}")
     suites: Suites = {}
     for table in sorted(set(contracts) & set(warehouse_tables) & set(ROW_COUNTS)):
         contract = contracts[table]
@@ -467,7 +467,7 @@ def plan(contracts: Mapping[str, Contract], warehouse_tables: Sequence[str],
             else:
                 missing = ", ".join(sorted(_columns(rule) - known))
                 problems.setdefault(table, []).append(
-                    f"quality.py rule {type(rule).__name__} names column(s) {missing}, which the contract no longer declares")
+                    f"audit.py rule {type(rule).__name__} names column(s) {missing}, which the contract no longer declares")
         rules += [in_set(name, [False], description) for name, (_, description) in derived.items()]
         unique: dict[str, Expectation] = {}
         for rule in rules:
