@@ -2,14 +2,13 @@
 dbt_project.yml (the calendar bounds), read for the Python-side checks.
 
 The seeds are the one home of each vocabulary: dbt reads them through staging, the seed pre-flight through
-the seeds' YAML relationships, and the Great Expectations suites through this module. The calendar bounds
-live in dbt_project.yml `vars:`; YAML tests name them as "{{ var('calendar_first_year') }}".
+the seeds' YAML relationships, and the Python checks through this module. The calendar bounds live in
+dbt_project.yml `vars:`; YAML tests name them as "{{ var('calendar_first_year') }}".
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ import yaml
 
 VOCABULARY_FOLDER = "vocabulary"
 PROJECT_FILE = "dbt_project.yml"
-_VAR = re.compile(r"""\{\{\s*var\(\s*['"](\w+)['"]\s*\)\s*\}\}""")
 
 
 def project_vars(project_root: Path) -> dict[str, Any]:
@@ -26,16 +24,6 @@ def project_vars(project_root: Path) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: the project root must hold dbt_project.yml")
     return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("vars") or {})
-
-
-def render_vars(value: Any, variables: dict[str, Any]) -> Any:
-    """`value` with a whole-string "{{ var('name') }}" replaced by the var's value (other values unchanged)."""
-    if isinstance(value, str) and (match := _VAR.fullmatch(value.strip())):
-        name = match.group(1)
-        if name not in variables:
-            raise KeyError(f"var {name!r} is used in a YAML test but not declared under vars: in {PROJECT_FILE}")
-        return variables[name]
-    return value
 
 
 def calendar_years(project_root: Path) -> tuple[int, int]:
