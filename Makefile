@@ -53,7 +53,7 @@ test-fast: install-dev
 ## lint: sqlfluff over the SQL, then dbt-bouncer's conventions over a fresh manifest (dbt-bouncer.yml)
 lint: install-dev
 	$(BIN)/sqlfluff lint models macros tests analyses
-	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt --warn-error parse --quiet
 	$(BIN)/dbt-bouncer --config-file dbt-bouncer.yml
 
 ## docs: static dbt docs (target/static_index.html) and GX Data Docs, both open offline

@@ -18,9 +18,9 @@ import duckdb
 import pytest
 
 from conftest import ROOT, copy_project
-from security_ties import quality
+from security_ties.vocabulary import codes as vocabulary_codes
 from security_ties.report import bound_label, charts, share_category
-from security_ties.validate import SeedValidationError, validate_seeds
+from security_ties.preflight import SeedValidationError, validate_seeds
 
 VOCABULARY = ROOT / "seeds" / "vocabulary" / "qualifiers.csv"
 TRADE_DATASET = ROOT / "superset" / "datasets" / "trade_by_partner.sql"
@@ -162,7 +162,7 @@ def test_adding_a_qualifier_is_one_row_in_the_vocabulary(tmp_path: Path) -> None
     trade = copy / "seeds" / "facts" / "trade_figures.csv"
     trade.write_text(trade.read_text(encoding="utf-8").replace(",almost,", ",well_over,"), encoding="utf-8")
     assert validate_seeds(copy / "seeds") > 0
-    assert "well_over" in quality.qualifier_codes(copy / "seeds")
+    assert "well_over" in vocabulary_codes(copy / "seeds", "qualifiers", "qualifier")
 
 
 def test_no_list_of_qualifier_codes_outside_the_vocabulary_seed() -> None:
@@ -182,16 +182,6 @@ def test_no_list_of_qualifier_codes_outside_the_vocabulary_seed() -> None:
         if "values: [exact, approx" in path.read_text(encoding="utf-8"):
             offenders.append(f"{path.relative_to(ROOT)}: accepted_values list of qualifiers")
     assert offenders == []
-
-
-def test_quality_suites_take_their_qualifier_set_from_the_vocabulary(project) -> None:
-    codes = quality.qualifier_codes(project.seeds_dir)
-    assert list(codes) == [row["qualifier"] for row in seed_rows("vocabulary/qualifiers.csv")]
-    contracts = quality.load_contracts(project.root)
-    suites, _ = quality.plan(contracts, ["fct_trade_flow"], project.seeds_dir)
-    value_sets = [e.configuration.kwargs["value_set"] for e in suites["fct_trade_flow"]
-                  if type(e).__name__ == "ExpectColumnValuesToBeInSet" and e.configuration.kwargs["column"] == "qualifier"]
-    assert value_sets == [list(codes)]
 
 
 def test_report_labels_show_the_bound_and_year_less_shares(published_warehouse: Path) -> None:

@@ -7,13 +7,12 @@ import csv
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
 from conftest import copy_project
-from security_ties import quality, vocabulary
+from security_ties import vocabulary
 from security_ties.project import Project
-from security_ties.validate import SeedValidationError, validate_seeds
+from security_ties.preflight import SeedValidationError, validate_seeds
 
 
 @pytest.fixture(scope="module")
@@ -192,24 +191,3 @@ def test_adding_an_event_type_is_one_vocabulary_row(project: Project, tmp_path: 
         "is_one_off": "true", "is_assertion": "false", "description": "A test row."})
     assert validate_seeds(seeds) > 0
     assert "paused_participation" in vocabulary.membership_event_types(seeds)
-
-    def value_sets(table: str, column: str) -> list[list[str]]:
-        return [rule.configuration.kwargs["value_set"] for rule in quality.domain_rules(seeds)[table]
-                if rule.configuration.kwargs.get("column") == column and "value_set" in rule.configuration.kwargs]
-
-    assert "paused_participation" in value_sets("fct_membership_event", "event_type")[0]
-    with (seeds / "vocabulary" / "membership_event_types.csv").open(encoding="utf-8", newline="") as handle:
-        statuses = {row["resulting_status"] for row in csv.DictReader(handle) if row["resulting_status"]}
-    assert set(value_sets("fct_membership_spell", "status")[0]) == statuses
-
-
-def test_gx_spell_overlap_check_starts_attested_spells_at_their_first_attestation() -> None:
-    day = pd.Timestamp
-    spells = pd.DataFrame({
-        "country_iso3": ["USA", "USA", "TUR"],
-        "org_code": ["NATO", "NATO", "NATO"],
-        "valid_from": [pd.NaT, day("2016-01-01"), pd.NaT],
-        "first_attested_on": [day("2015-04-21"), pd.NaT, day("2015-04-21")],
-        "valid_to": [day("2016-06-30"), pd.NaT, pd.NaT],
-    })
-    assert quality.overlaps_previous_spell(spells).tolist() == [False, True, False]

@@ -128,3 +128,81 @@ def test_dbt_bouncer_catches_a_misnamed_mart_an_undocumented_column_and_a_seed_r
     failed = result.stdout
     for check in ("check_model_names", "check_model_column_description_populated", "check_lineage_seed_cannot_be_used"):
         assert check in failed, check
+
+
+# --- one home per code list: seeds/vocabulary ---------------------------------------------------------------
+
+# events.event_type (and fct_event.event_type) keep their list until their own vocabulary seed replaces it.
+ACCEPTED_VALUES_LEFT = {("events", "event_type"), ("fct_event", "event_type")}
+_QUOTED_LIST = __import__("re").compile(r"""[(\[]\s*((?:['"][A-Za-z_]+['"]\s*,\s*)+['"][A-Za-z_]+['"])\s*,?\s*[)\]]""")
+
+
+def vocabularies(root: Path) -> dict[str, set[str]]:
+    """Each two-column vocabulary seed (code, description) -> its codes."""
+    found = {}
+    for path in (root / "seeds" / "vocabulary").glob("*.csv"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if lines and lines[0].split(",")[1:] == ["description"]:
+            found[path.stem] = {line.split(",", 1)[0] for line in lines[1:]}
+    return found
+
+
+def accepted_values_lists(root: Path) -> list[tuple[str, str, str]]:
+    """(file, node, column) of every accepted_values test in the models' and seeds' YAML."""
+    found = []
+    for path in [*(root / "models").rglob("*.yml"), *(root / "seeds").rglob("*.yml")]:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for node in [*(document.get("models") or []), *(document.get("seeds") or [])]:
+            for column in node.get("columns") or []:
+                for test in column.get("data_tests") or []:
+                    if isinstance(test, dict) and "accepted_values" in test:
+                        found.append((str(path.relative_to(root)), node["name"], column["name"]))
+    return found
+
+
+def code_lists_outside_their_seed(root: Path) -> list[str]:
+    """SQL or Python that writes out two or more codes of one vocabulary as a literal list or tuple."""
+    codes = vocabularies(root)
+    offenders = []
+    sources = [*(root / "models").rglob("*.sql"), *(root / "macros").rglob("*.sql"), *(root / "src").rglob("*.py")]
+    for path in sources:
+        for match in _QUOTED_LIST.finditer(path.read_text(encoding="utf-8")):
+            items = {item.strip().strip("'\"") for item in match.group(1).split(",")}
+            for seed, seed_codes in codes.items():
+                if len(items & seed_codes) >= 2:
+                    offenders.append(f"{path.relative_to(root)}: {sorted(items & seed_codes)} (seeds/vocabulary/{seed}.csv)")
+    return offenders
+
+
+def test_no_accepted_values_list_outside_a_vocabulary_seed(project) -> None:
+    """Every coded column is a relationships test to its vocabulary seed, not a list written out in YAML."""
+    left = {(node, column) for _, node, column in accepted_values_lists(project.root)}
+    assert left <= ACCEPTED_VALUES_LEFT, sorted(left - ACCEPTED_VALUES_LEFT)
+
+
+# Lists left where they are, each for a stated reason (a rule, not a copy of the vocabulary, or not a code list).
+CODE_LISTS_LEFT = {
+    "models/marts/mart_trade_partners.sql": "the statuses that count as CSTO membership for the trade question",
+    "src/security_ties/mentions.py": "entity kinds plus weapon_system: the kinds of mention, not entity_kinds",
+    "src/security_ties/value_check.py": "the column names value/value_upper and the date words, not codes",
+    "src/security_ties/synth.py": "the synthetic generator's weighted draws over codes",
+}
+
+
+def test_no_code_list_of_a_vocabulary_in_sql_or_python(project) -> None:
+    offenders = [line for line in code_lists_outside_their_seed(project.root)
+                 if line.split(":", 1)[0] not in CODE_LISTS_LEFT]
+    assert offenders == []
+
+
+def test_a_code_list_written_out_is_caught(project, tmp_path: Path) -> None:
+    for folder in ("seeds/vocabulary", "src", "models", "macros"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "seeds/vocabulary/date_precisions.csv").write_text(
+        (project.root / "seeds/vocabulary/date_precisions.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "src" / "rules.py").write_text('PRECISIONS = ("day", "month", "year")\n', encoding="utf-8")
+    (tmp_path / "models" / "m.sql").write_text("select 1 where p in ('day', 'month')\n", encoding="utf-8")
+    assert sorted(code_lists_outside_their_seed(tmp_path)) == sorted([
+        "src/rules.py: ['day', 'month', 'year'] (seeds/vocabulary/date_precisions.csv)",
+        "models/m.sql: ['day', 'month'] (seeds/vocabulary/date_precisions.csv)",
+    ])

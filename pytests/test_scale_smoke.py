@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from security_ties import frozen, quality, scale, scale_contenders, scale_dbt, synth
+from security_ties import audit, frozen, scale, scale_contenders, scale_dbt, synth
 from security_ties.project import Project
 
 FACTS = ROOT / "seeds" / "facts"
@@ -379,16 +379,17 @@ def test_the_analyst_queries_and_the_audit_run_at_scale(smoke: scale.ScaleResult
 def test_the_audit_reads_at_most_its_row_limit_per_mart(project: Path, run_folder: Path) -> None:
     database = run_folder / "dbt" / "security_ties.duckdb"
     limit = 500
-    batches = quality.read_marts(database, list(quality.load_contracts(project)), limit)
+    batches = audit.read_marts(database, list(audit.load_contracts(project)), project / "seeds", limit)
     assert batches.sampled, "no mart above the limit: the bound was not exercised"
     assert all(len(batches.frames[t]) == limit for t in batches.sampled)
-    results = quality.run_checkpoint(Project.from_environment(project), database, docs=False, row_limit=limit,
+    results = audit.run_checkpoint(Project.from_environment(project), database, docs=False, row_limit=limit,
                                      tables=sorted(batches.sampled))
     assert {r.table for r in results} == set(batches.sampled)
     assert all(r.success for r in results), [f for r in results for f in r.failures]
 
 
 def test_a_sampled_mart_still_has_its_row_count_checked_in_full() -> None:
-    assert quality._row_count_problems("dim_date", 14_610) == []
-    assert "row count 14611 outside 14610..14610" in quality._row_count_problems("dim_date", 14_611)[0]
-    assert "row count 4 outside 5..any" in quality._row_count_problems("dim_document", 4)[0]
+    counts = audit.row_counts(ROOT)
+    assert audit._row_count_problems("dim_date", 14_610, counts) == []
+    assert "row count 14611 outside 14610..14610" in audit._row_count_problems("dim_date", 14_611, counts)[0]
+    assert "row count 4 outside 5..any" in audit._row_count_problems("dim_document", 4, counts)[0]

@@ -1,8 +1,13 @@
--- A calendar from 1991-01-01 (the USSR's last year) to 2030-12-31, one row per day (dbt-core's date_spine).
+-- A calendar from 1 January of var calendar_first_year (1991, the USSR's last year) to 31 December of
+-- calendar_last_year, one row per day (dbt-core's date_spine).
 with days as (
     select cast(date_day as date) as date_day
     from (
-        {{ dbt.date_spine('day', "cast('1991-01-01' as date)", "cast('2031-01-01' as date)") }}
+        {{ dbt.date_spine(
+            'day',
+            "cast('" ~ var('calendar_first_year') ~ "-01-01' as date)",
+            "cast('" ~ (var('calendar_last_year') | int + 1) ~ "-01-01' as date)"
+        ) }}
     ) as spine
 ),
 

@@ -62,9 +62,9 @@ pairs as (
             when first_spells.start_basis = 'first_attested'
                 then
                     case
-                        when extract(year from organizations.founded_on) > 1991
+                        when extract(year from organizations.founded_on) > {{ var('calendar_first_year') }}
                             then cast(extract(year from organizations.founded_on) as integer)
-                        else 1991
+                        else {{ var('calendar_first_year') }}
                     end
             else cast(extract(year from first_spells.in_force_from) as integer)
         end as first_year,

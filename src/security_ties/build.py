@@ -49,7 +49,7 @@ from security_ties.problems import listed
 from security_ties.processes import death_with_parent
 from security_ties.project import PUBLISHED_NAME, Project
 from security_ties.steps import Progress
-from security_ties.validate import validate_seeds
+from security_ties.preflight import validate_seeds
 from security_ties.value_check import verify_values
 
 

@@ -21,7 +21,7 @@ from security_ties.mentions import coverage
 from security_ties.processes import exit_without_teardown, yield_the_cpu
 from security_ties.project import Project
 from security_ties.steps import Progress
-from security_ties.validate import SeedValidationError, validate_seeds
+from security_ties.preflight import SeedValidationError, validate_seeds
 from security_ties.value_check import ValueCheckError, check_values
 
 DESCRIPTION = """\
@@ -41,16 +41,16 @@ def audit_imported_meanwhile() -> build_module.Auditor:
     on the build's critical path from the start."""
     def load() -> None:
         yield_the_cpu(thread_only=True)
-        importlib.import_module("security_ties.quality")
+        importlib.import_module("security_ties.audit")
 
     loader = threading.Thread(target=load, daemon=True)
     loader.start()
 
     def audit(candidate: Path, **options: Any) -> dict[str, int]:
         loader.join()
-        from security_ties import quality
+        from security_ties.audit import audit as audit_marts
 
-        return quality.audit(candidate, **options)
+        return audit_marts(candidate, **options)
 
     return audit
 
@@ -204,11 +204,11 @@ def command_rollback(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def command_validate(project: Project, arguments: argparse.Namespace) -> int:
-    from security_ties import quality
+    from security_ties import audit
 
     database = Path(arguments.database) if arguments.database else project.published_path
-    results = quality.run_checkpoint(project, database)
-    print(quality.summary_table(results))
+    results = audit.run_checkpoint(project, database)
+    print(audit.summary_table(results))
     return 0 if all(r.success for r in results) else 1
 
 

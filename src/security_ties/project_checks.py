@@ -3,7 +3,10 @@
 dbt-bouncer checks names, folders, lineage, model/seed/column/macro descriptions, a unique test on every
 model, contracts and exposures. What is left here, read from target/manifest.json and the built warehouse:
 - a grain test on every seed and model: unique and not_null on the same column, or unique_combination
-  (dbt-bouncer only asks for some unique test, and not on seeds);
+  (dbt-bouncer only asks for some unique test, and not on seeds). A contract's NOT NULL constraint counts as
+  the not_null half (DuckDB enforces it; Spark's rows must equal DuckDB's, the parity test). A staging view
+  has the grain of the one seed it reads: it only renames and casts (no joins, filters or group-bys), so its
+  inputs are tested once, on the seed;
 - a description on every seed column (dbt-bouncer checks seed columns only against catalog.json);
 - every column the warehouse actually builds is listed in YAML;
 - the exports exposure lists every mart, and the report's exposure exactly the marts report.py reads.
@@ -39,13 +42,35 @@ def tested_nodes(manifest: dict[str, Any]) -> dict[str, dict[str, set[str]]]:
             tests[target][name].add(column)
         elif name in GRAIN_TESTS:
             tests[target]["grain"].add("")
+    for node in manifest["nodes"].values():
+        for column in (node.get("columns") or {}).values():
+            if any(c.get("type") == "not_null" for c in column.get("constraints") or []):
+                tests[node["unique_id"]]["not_null"].add(column["name"])
     return tests
+
+
+def seed_read_by(manifest: dict[str, Any], node: dict[str, Any]) -> str | None:
+    """The seed a staging view reads 1:1 (its only dependency is one source over a seed), else None."""
+    if "/staging/" not in f"/{node.get('original_file_path', '')}":
+        return None
+    sources = node.get("depends_on", {}).get("nodes", [])
+    if len(sources) != 1 or not sources[0].startswith("source."):
+        return None
+    seed_name = manifest["sources"][sources[0]]["identifier"]
+    seed_id = f"seed.{node['package_name']}.{seed_name}"
+    return seed_id if seed_id in manifest["nodes"] else None
 
 
 def has_grain_test(tests: dict[str, dict[str, set[str]]], node_id: str) -> bool:
     """unique and not_null on the same column, or a combination-unique test."""
     found = tests.get(node_id, {})
     return bool(found.get("unique", set()) & found.get("not_null", set())) or bool(found.get("grain"))
+
+
+def has_grain(manifest: dict[str, Any], tests: dict[str, dict[str, set[str]]], node: dict[str, Any]) -> bool:
+    """The node's own grain test, or for a staging view the grain test of the seed it reads."""
+    seed = seed_read_by(manifest, node)
+    return has_grain_test(tests, node["unique_id"]) or bool(seed and has_grain_test(tests, seed))
 
 
 def tables(manifest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -57,7 +82,7 @@ def grain_problems(manifest: dict[str, Any]) -> list[str]:
     tests = tested_nodes(manifest)
     problems = []
     for node in sorted(tables(manifest), key=lambda n: n["unique_id"]):
-        if not has_grain_test(tests, node["unique_id"]):
+        if not has_grain(manifest, tests, node):
             problems.append(f"{node['resource_type']} {node['name']} has no grain test (unique + not_null on a key, or unique_combination)")
     return problems
 
@@ -113,7 +138,7 @@ def coverage_summary(manifest: dict[str, Any]) -> tuple[int, int, int, int]:
     """(nodes with a grain test, nodes, documented columns, columns) over seeds and models."""
     nodes = tables(manifest)
     tests = tested_nodes(manifest)
-    with_grain = sum(1 for n in nodes if has_grain_test(tests, n["unique_id"]))
+    with_grain = sum(1 for n in nodes if has_grain(manifest, tests, n))
     columns = [c for n in nodes for c in n["columns"].values()]
     documented = sum(1 for c in columns if c.get("description", "").strip())
     return with_grain, len(nodes), documented, len(columns)

@@ -172,12 +172,12 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
 
 
 def _audit(root: Path, database: Path, row_limit: int) -> dict[str, Any]:
-    from security_ties import quality
+    from security_ties import audit
     from security_ties.project import Project
 
     project = Project.from_environment(root)
     started = time.perf_counter()
-    results = quality.run_checkpoint(project, database, docs=False, row_limit=row_limit)
+    results = audit.run_checkpoint(project, database, docs=False, row_limit=row_limit)
     seconds = time.perf_counter() - started
     counts = relation_counts(database)
     sampled = sorted(name.split(".", 1)[1] for name, rows in counts.items() if name.startswith("marts.") and rows > row_limit)

@@ -1,15 +1,38 @@
-"""The coded vocabularies kept as mapping seeds (seeds/vocabulary/*.csv), read for the Python-side checks.
+"""The coded vocabularies kept as mapping seeds (seeds/vocabulary/*.csv) and the project vars of
+dbt_project.yml (the calendar bounds), read for the Python-side checks.
 
 The seeds are the one home of each vocabulary: dbt reads them through staging, the seed pre-flight through
-the seeds' YAML relationships, and the Great Expectations suites through this module.
+the seeds' YAML relationships, and the Python checks through this module. The calendar bounds live in
+dbt_project.yml `vars:`; YAML tests name them as "{{ var('calendar_first_year') }}".
 """
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 VOCABULARY_FOLDER = "vocabulary"
+PROJECT_FILE = "dbt_project.yml"
+
+
+def project_vars(project_root: Path) -> dict[str, Any]:
+    """The `vars:` of the project's dbt_project.yml."""
+    path = project_root / PROJECT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: the project root must hold dbt_project.yml")
+    return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("vars") or {})
+
+
+def calendar_years(project_root: Path) -> tuple[int, int]:
+    """(first, last) year of the calendar every dated fact falls in (vars calendar_first_year/_last_year)."""
+    variables = project_vars(project_root)
+    try:
+        return int(variables["calendar_first_year"]), int(variables["calendar_last_year"])
+    except KeyError as missing:
+        raise KeyError(f"{project_root / PROJECT_FILE} declares no var {missing}; add it under vars:") from None
 
 
 def rows(seeds_dir: Path, seed: str) -> list[dict[str, str]]:

@@ -1,10 +1,16 @@
-"""Seed pre-flight: check every CSV seed row against the rules its YAML declares, before dbt loads it.
+"""Seed pre-flight: check every CSV seed row before dbt loads it, naming the file and line of each problem.
 
 dbt and DuckDB reject a bad seed too, but with messages such as "Could not convert string '2024-13-01'
 to DATE" that name neither the file nor the row, and only after a minute of building. This module reads the
-same YAML (column_types, the declared data tests and `config.meta.min_rows`) and reports
+seeds' YAML (column_types, the declared data tests and `config.meta.min_rows`) and reports
 `seeds/facts/events.csv:12: event_date '2024-02-30' is not a real day (February 2024 has 29 days)` in a
-second instead. The rules live only in the YAML; this module interprets them row by row.
+second instead. The rules live only in the YAML.
+
+It checks what dbt cannot say with a file and line: the file itself (encoding, BOM, header, field count,
+min_rows), every value against its column type (as DuckDB will cast it), and the data tests in
+`ROW_CHECKED_TESTS` - duplicate keys, unknown codes, broken dates - row by row. Every other data test of the
+YAML (not_null, matches_pattern, value_in_range, ordered_columns, ...) is dbt's alone: it runs on the loaded
+seed in the build, before any model reads it.
 
 Numbers and dates are parsed as DuckDB's CSV reader will cast them, no more leniently than that: Python's
 `float()` accepts `nan`, `inf` and `1_000` and `int()` accepts full-width digits, DuckDB does not (or worse,
@@ -36,6 +42,9 @@ _SOURCE = re.compile(r"source\(\s*['\"]\w+['\"]\s*,\s*['\"](\w+)['\"]\s*\)")
 _TEST_MACRO = re.compile(r"{%-?\s*test\s+(\w+)\s*\(")
 _KIND_TARGETS = {"country": ("countries", "iso3"), "organization": ("organizations", "org_code")}
 DBT_BUILT_IN_TESTS = frozenset({"unique", "not_null", "accepted_values", "relationships"})
+# The data tests the pre-flight applies row by row, for a `file:line` message: keys, codes and dates.
+ROW_CHECKED_TESTS = frozenset({"unique", "unique_combination", "relationships", "relationships_by_kind",
+                               "accepted_values", "iso_date", "date_matches_precision"})
 BOM = b"\xef\xbb\xbf"
 
 # What DuckDB's CSV reader casts without complaint (ASCII digits only, no separators, no nan/inf).
@@ -257,12 +266,6 @@ def _type_problem(value: str, data_type: str) -> str | None:
     return number_problem(value, data_type)
 
 
-def range_wording(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"must be between {low:g} and {high:g}"
-    return f"must be at least {low:g}" if low is not None else f"must be at most {high:g}"
-
-
 class _Checker:
     def __init__(self, seeds: dict[str, SeedData], unreadable: set[str], root: Path) -> None:
         self.seeds = seeds
@@ -292,11 +295,7 @@ class _Checker:
 
     def column_test(self, data: SeedData, column: str, name: str, args: dict[str, Any]) -> None:
         rows = data.rows
-        if name == "not_null":
-            for line, row in rows:
-                if row[column].strip() == "":
-                    self.report(data, line, f"{column} is empty")
-        elif name == "unique":
+        if name == "unique":
             counts = Counter(row[column] for _, row in rows if row[column] != "")
             for line, row in rows:
                 if counts[row[column]] > 1:
@@ -321,19 +320,6 @@ class _Checker:
                 precision = {4: "year", 7: "month"}.get(len(row[column]), "day")
                 if row[column] != "" and (problem := date_problem(row[column], precision)):
                     self.report(data, line, f"{column} {row[column]!r} {problem}")
-        elif name == "matches_pattern":
-            pattern = re.compile(args["pattern"])
-            for line, row in rows:
-                if row[column] != "" and not pattern.fullmatch(row[column]):
-                    self.report(data, line, f"{column} {row[column]!r} does not match the pattern {args['pattern']}")
-        elif name == "value_in_range":
-            low, high = args.get("min_value"), args.get("max_value")
-            for line, row in rows:
-                if row[column] == "" or number_problem(row[column], "double"):
-                    continue  # an unreadable number is reported by its type check
-                number = float(row[column])
-                if (low is not None and number < low) or (high is not None and number > high):
-                    self.report(data, line, f"{column} {row[column]} {range_wording(low, high)}")
 
     def table_test(self, data: SeedData, name: str, args: dict[str, Any]) -> None:
         rows = data.rows
@@ -356,17 +342,6 @@ class _Checker:
                 known = self.values_of(*target) if target else None
                 if known is not None and row[column] not in known:
                     self.report(data, line, f"unknown {row[kind_column]} code {column} = {row[column]!r}")
-        elif name == "at_least_one_not_null":
-            columns = args["column_names"]
-            for line, row in rows:
-                if all(row[c] == "" for c in columns):
-                    self.report(data, line, f"all of {columns} are empty; at least one is required")
-        elif name == "ordered_columns":
-            low, high = args["lower_column"], args["upper_column"]
-            for line, row in rows:
-                if row[low] and row[high] and not number_problem(row[low], "double") \
-                        and not number_problem(row[high], "double") and float(row[low]) > float(row[high]):
-                    self.report(data, line, f"{low} {row[low]} is greater than {high} {row[high]}")
 
 
 def read_all_seeds(seeds_dir: Path) -> tuple[dict[str, SeedData], list[Located], set[str]]:
