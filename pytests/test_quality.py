@@ -1,12 +1,10 @@
-"""Great Expectations on every mart: full coverage, the published warehouse passes, and every class of
-fault injected into a copy is caught, naming the table and the expectation. The suites hold only what no
-dbt test checks (row counts, conventions by column name, rules marked "(no dbt test)", a derived check):
-a duplicate key, an unknown code, an overlapping spell, an extra column or a changed type are dbt's to
-catch (contracts, unique, relationships, non_overlapping_spells), so no fault here injects them.
+"""Great Expectations on the finished marts: every mart has a row-count entry, the published warehouse passes,
+and every class of fault the audit owns, injected into a copy, is caught, naming the table and the
+expectation. The suites hold only what no dbt test checks (each mart's volume); every other rule is a dbt
+test where the value is born, so no fault here injects a bad code, pattern, range or pair (dbt's to catch,
+pytests/test_dbt_test_mutations.py).
 
-The faults are injected as whole new rows (INSERT), never by editing existing ones, so the tests hold
-whatever the fact seeds contain. All faults go into one copy, each into a table of its own, and one
-checkpoint run validates them all (a run takes some 20-40 seconds).
+All faults go into one copy, each into a table of its own, and one checkpoint run validates them all.
 """
 
 from __future__ import annotations
@@ -33,35 +31,17 @@ class Fault:
 
 
 FAULTS = (
-    Fault("share_out_of_range", "fct_arms_supplier_share", "expect_column_values_to_be_between(share_pct)", (
-        """insert into marts.fct_arms_supplier_share by name
-           select 'SHR-001-98' as fact_id, 'doc_001' as doc_id, 'RUS' as supplier_iso3, 'ARM' as recipient_iso3,
-                  2020 as period_start_year, 2020 as period_end_year, 140.0 as share_pct,
-                  'share_of_arms_imports' as measure, 'exact' as qualifier, 'an injected quote' as evidence""",
-    )),
-    Fault("missing_evidence", "fct_event", "expect_column_value_lengths_to_be_between(evidence)", (
-        """insert into marts.fct_event by name
-           select 'EVT-001-98' as fact_id, 'doc_001' as doc_id, 'summit' as event_type, '' as evidence""",
-    )),
-    Fault("fact_in_another_document", "fct_membership_event",
-          "expect_column_values_to_be_in_set(fact_id_names_another_document)", (
-        """insert into marts.fct_membership_event by name
-           select 'MEM-003-98' as fact_id, 'doc_001' as doc_id, 'ARM' as country_iso3, 'CSTO' as org_code,
-                  'is_member' as event_type, 'an injected quote' as evidence""",
-    )),
-    Fault("year_before_calendar", "dim_treaty", "expect_column_values_to_be_between(valid_until_year)", (
-        """insert into marts.dim_treaty by name
-           select 'injected_treaty' as treaty_id, 'doc_001' as named_in_doc_id, date '2010-05-01' as signed_on,
-                  date '2011-01-01' as in_force_on, 'in_force' as lifecycle_stage, 1980 as valid_until_year""",
-    )),
-    Fault("date_outside_calendar", "dim_document", "expect_column_values_to_be_between(published_on)", (
-        """insert into marts.dim_document by name
-           select 'doc_005' as doc_id, '005_0123456789abcdef.txt' as file_name, date '1985-06-01' as published_on,
-                  date '1985-06-01' as published_on_latest, date '1985-06-01' as known_from,
-                  'day' as published_on_precision, repeat('0', 64) as sha256""",
-    )),
     Fault("empty_fact_mart", "fct_arms_transfer", "expect_table_row_count_to_be_between", (
         "delete from marts.fct_arms_transfer",
+    )),
+    Fault("countries_missing", "dim_country", "expect_table_row_count_to_be_between", (
+        "delete from marts.dim_country where iso3 >= 'M'",
+    )),
+    Fault("day_outside_calendar", "dim_date", "expect_table_row_count_to_equal", (
+        """insert into marts.dim_date by name
+           select cast(date_day + interval 1 year as date) as date_day, year_number + 1 as year_number, month_number,
+                  day_of_month, quarter_number, month_iso
+           from marts.dim_date order by date_day desc limit 1""",
     )),
     Fault("mart_without_suite", "mart_unplanned", "no expectation suite", (
         "create table marts.mart_unplanned as select 1 as id",
@@ -109,7 +89,7 @@ def corrupted_run(project: Project, published_warehouse: Path, tmp_path_factory)
     return {r.table: r for r in audit.run_checkpoint(project, copy, gx_dir=folder / "gx")}
 
 
-def test_every_mart_has_a_suite_and_every_suite_a_mart(project: Project, published_warehouse: Path) -> None:
+def test_every_mart_has_a_row_count_entry_and_every_bounded_mart_a_suite(project: Project, published_warehouse: Path) -> None:
     with duckdb.connect(str(published_warehouse), read_only=True) as connection:
         marts = {name for (name,) in connection.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
@@ -117,23 +97,22 @@ def test_every_mart_has_a_suite_and_every_suite_a_mart(project: Project, publish
     assert set(audit.suite_tables(project)) == marts
     suites, problems = audit.plan(contracts, sorted(marts), project.seeds_dir)
     assert problems == {}, "\n".join(f"{t}: {p}" for t, ps in problems.items() for p in ps)
-    assert set(suites) == marts == set(audit.ROW_COUNTS)
+    assert marts == set(audit.ROW_COUNTS)
+    assert set(suites) == set(audit.suite_tables(project))
+    unbounded = {table for table, (low, high) in audit.ROW_COUNTS.items() if (low, high) == (0, None)}
+    assert set(suites) == marts - unbounded
     for table, expectations in suites.items():
         assert expectations, table
         assert not audit.suite_purpose(expectations).endswith("none."), table
 
 
-def test_no_suite_restates_the_contract_or_a_vocabulary(project: Project) -> None:
-    """Types, NOT NULL, keys and code lists are dbt's (contracts, unique, relationships to the vocabulary
-    seeds): no suite carries an expectation of those kinds."""
+def test_no_suite_holds_a_rule_dbt_can_state(project: Project) -> None:
+    """Types, NOT NULL, keys, codes, patterns, ranges and pair rules are dbt tests where the value is born: a
+    suite holds row-count expectations only."""
     contracts = audit.load_contracts(project.root)
     suites, _ = audit.plan(contracts, sorted(contracts), project.seeds_dir)
-    restating = {"ExpectTableColumnsToMatchSet", "ExpectColumnValuesToBeOfType", "ExpectColumnValuesToBeUnique"}
-    found = [f"{table}: {type(e).__name__}({e.configuration.kwargs.get('column')})"
-             for table, expectations in suites.items() for e in expectations
-             if type(e).__name__ in restating
-             or (type(e).__name__ == "ExpectColumnValuesToBeInSet" and e.configuration.kwargs["value_set"] != [False])
-             or (type(e).__name__ == "ExpectColumnValuesToNotBeNull" and "row_condition" not in e.configuration.kwargs)]
+    found = [f"{table}: {type(e).__name__}" for table, expectations in suites.items() for e in expectations
+             if type(e).__name__ not in {"ExpectTableRowCountToEqual", "ExpectTableRowCountToBeBetween"}]
     assert found == []
 
 
