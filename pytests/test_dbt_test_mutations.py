@@ -63,6 +63,9 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "ordered_columns": ("ordered_columns_trade_figures_value_usd__value_usd_upper",
                         "update raw.trade_figures set value_usd = 10, value_usd_upper = 5 "
                         f"where {one_row('raw.trade_figures')}"),
+    "ordered_columns (strictly)": ("ordered_columns_mart_trade_partners_previous_year__True__trade_year",
+                                   "update marts.mart_trade_partners set previous_year = trade_year "
+                                   f"where {one_row('marts.mart_trade_partners', 'previous_year is not null')}"),
     "relationships_by_kind": ("relationships_by_kind_treaty_parties_party_code__party_kind",
                               "update raw.treaty_parties set party_code = 'XXX', party_kind = 'country' "
                               f"where {one_row('raw.treaty_parties')}"),
@@ -87,6 +90,10 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "singular: fact id carries its table prefix": (
         "test_int_facts_unioned__fact_id_carries_its_table_prefix",
         f"update intermediate.int_facts_unioned set fact_id = 'XXX-001-01' where {one_row('intermediate.int_facts_unioned')}"),
+    "singular: fact id names its own document": (
+        "test_int_facts_unioned__fact_id_names_its_own_document",
+        "update intermediate.int_facts_unioned set doc_id = 'doc_002' "
+        f"where {one_row('intermediate.int_facts_unioned', 'doc_id <> ' + repr('doc_002') + ' and fact_id like ' + repr('TRD-%'))}"),
     "singular: one supplier, recipient and system per deal": (
         "test_fct_arms_deal__one_supplier_recipient_and_system_per_deal",
         "insert into intermediate.int_arms_transfers_resolved "
