@@ -25,8 +25,8 @@ which is copied so every contender starts from the same bytes; then
   independently hand-written script, so the ratio measures what dbt adds (process start, parsing, Jinja,
   per-node bookkeeping, column comments);
 - the analyst queries on the built marts (as-of, trade by partner and year, provenance search), p50/p95;
-- the Great Expectations audit, bounded: each mart is read whole up to `audit_row_limit` rows, above that as
-  a repeatable reservoir sample (row counts checked in DuckDB).
+- the Great Expectations audit, bounded: each mart is read whole up to `audit_row_limit` rows; above that its
+  row count is checked in DuckDB instead.
 Every contender runs as its own process under a small wrapper that reports its peak resident memory
 (`getrusage(RUSAGE_CHILDREN).ru_maxrss`). DuckDB's memory_limit and threads are set explicitly, for dbt
 through a generated profile.
