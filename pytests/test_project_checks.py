@@ -185,7 +185,7 @@ CODE_LISTS_LEFT = {
     "models/marts/mart_trade_partners.sql": "the statuses that count as CSTO membership for the trade question",
     "src/security_ties/mentions.py": "entity kinds plus weapon_system: the kinds of mention, not entity_kinds",
     "src/security_ties/value_check.py": "the column names value/value_upper and the date words, not codes",
-    "src/security_ties/synth.py": "the synthetic generator's weighted draws over codes",
+    "src/security_ties/synth_facts.py": "the synthetic generator's weighted draws over codes",
 }
 
 
