@@ -544,9 +544,8 @@ def domain_rules(seeds_dir: Path = PROJECT_SEEDS) -> dict[str, list[Expectation]
         ],
         "fct_event": [
             fact_ids("fact_id", prefix["events"]),
-            in_set("event_type", ["attack", "war", "incursion", "offensive", "ceasefire", "summit", "meeting", "exercise",
-                                  "freeze", "recall", "deployment", "withdrawal", "statement", "agreement", "election",
-                                  "protest", "visit", "mission", "vote", "relation", "other"], "Kinds of event"),
+            in_set("event_type", [row["event_type"] for row in read_vocabulary("event_types", seeds_dir)],
+                   "Kinds of event (vocabulary event_types)"),
             not_before("event_date_latest", "event_date_earliest", "A date's last possible day is not before its first"),
             not_before("end_date_latest", "event_date_earliest", "An event ends on or after it starts"),
             between("killed", 0, None, "People killed are not negative"),

@@ -43,9 +43,10 @@ FIRST_YEAR, YEARS = 1991, 39  # dates fall in 1991-2029, inside dim_date
 
 # Each fact seed's share of the rows; event_actors has two rows per event.
 SHARES: Mapping[str, float] = {
-    "trade_figures": 0.40, "events": 0.12, "event_actors": 0.24, "membership_events": 0.06,
+    "trade_figures": 0.39, "events": 0.12, "event_actors": 0.24, "membership_events": 0.06,
     "arms_transfers": 0.06, "indicators": 0.05, "treaty_parties": 0.02, "treaty_events": 0.02, "treaties": 0.01,
     "arms_supplier_shares": 0.01, "excluded_mentions": 0.01, "claims": 0.005, "conflict_resolutions": 0.0005,
+    "ties": 0.01,
 }
 
 
@@ -416,6 +417,28 @@ def _queries(root: Path, rows: int, seed: int) -> dict[str, str]:
                'synthetic compared thing ' || i as compared_thing, 'reading_0' as adopted_reading,
                'synthetic resolution' as reason
         from range({n['conflict_resolutions']}) t(i)"""
+
+    ties = shapes["ties"]
+    # a present-tense tie between two countries, dated at its text's date; a fifth are stated over a period instead
+    queries["ties"] = f"""
+        with base as (
+            select i, {doc('doc')} as doc_id, {s.real('precision', ties, 'as_of_date_precision')} as precision,
+                   {s.u('period')} < 200000 as over_period, {FIRST_YEAR} + {s.below('year', YEARS - 5)} as year,
+                   {s.below('from', c)} as from_index, 1 + {s.below('to', max(c - 1, 1))} as to_offset
+            from range({n['ties']}) t(i)
+        )
+        select 'TIE-' || {docnum('doc_id')} || '-' || lpad(i::varchar, 8, '0') as fact_id, doc_id,
+               {clist}[1 + from_index] as from_code, 'country' as from_kind,
+               {clist}[1 + ((from_index + to_offset) % {c})] as to_code, 'country' as to_kind,
+               {s.real('kind', ties, 'tie_kind')} as tie_kind, true as is_in_force,
+               case when not over_period then {s.date_parts('date', 'precision', 'year')} end as as_of_date,
+               case when not over_period then precision end as as_of_date_precision,
+               case when not over_period then 'publication_date' end as as_of_date_basis,
+               case when not over_period then 'synthetic present tense' end as date_basis_note,
+               case when over_period then year end as start_year,
+               case when over_period then year + {s.below('span', 5)} end as end_year,
+               null as treaty_id, {quote("'tie ' || i")} as evidence, null as note
+        from base"""
 
     typed = {}
     for name, query in queries.items():
