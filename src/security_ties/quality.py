@@ -107,6 +107,7 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "fct_arms_deal": (1, None),
     "fct_arms_deal_stage": (1, None),
     "fct_arms_supplier_share": (1, None),
+    "mart_security_ties": (1, None),
     "fct_arms_transfer": (1, None),
     "fct_event": (1, None),
     "fct_event_actor": (1, None),
