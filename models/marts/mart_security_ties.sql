@@ -215,19 +215,59 @@ membership_spans as (
 ),
 
 spans as (
-    select from_code, to_code, tie_kind, fact_id, doc_id, tie_basis, first_year, last_year
+    select
+        from_code,
+        to_code,
+        tie_kind,
+        fact_id,
+        doc_id,
+        tie_basis,
+        first_year,
+        last_year
     from attested_tie_spans
     union all
-    select from_code, to_code, tie_kind, fact_id, doc_id, tie_basis, first_year, last_year
+    select
+        from_code,
+        to_code,
+        tie_kind,
+        fact_id,
+        doc_id,
+        tie_basis,
+        first_year,
+        last_year
     from treaty_tie_spans
     union all
-    select from_code, to_code, tie_kind, fact_id, doc_id, tie_basis, first_year, last_year
+    select
+        from_code,
+        to_code,
+        tie_kind,
+        fact_id,
+        doc_id,
+        tie_basis,
+        first_year,
+        last_year
     from arms_supply_spans
     union all
-    select from_code, to_code, tie_kind, fact_id, doc_id, tie_basis, first_year, last_year
+    select
+        from_code,
+        to_code,
+        tie_kind,
+        fact_id,
+        doc_id,
+        tie_basis,
+        first_year,
+        last_year
     from share_spans
     union all
-    select from_code, to_code, tie_kind, fact_id, doc_id, tie_basis, first_year, last_year
+    select
+        from_code,
+        to_code,
+        tie_kind,
+        fact_id,
+        doc_id,
+        tie_basis,
+        first_year,
+        last_year
     from membership_spans
 ),
 
