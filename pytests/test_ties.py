@@ -58,17 +58,33 @@ def test_without_the_ties_seed_relation_mentions_are_uncovered(project, corpus_d
     assert ("doc_003", "backer") in uncovered and ("doc_001", "supplier") in uncovered
 
 
-def test_a_tie_or_stance_told_in_an_event_note_points_to_the_row_that_holds_it(project) -> None:
-    # "no fact lives only in a note": an event note that tells a refusal or a tie of its own names the row
-    with (project.seeds_dir / "facts" / "events.csv").open(newline="", encoding="utf-8") as handle:
-        events = list(csv.DictReader(handle))
-    known = {row["fact_id"] for path in (project.seeds_dir / "facts").glob("*.csv")
-             for row in csv.DictReader(path.open(newline="", encoding="utf-8")) if row.get("fact_id")}
-    stance_words = re.compile(r"\b(?:declined|refused|refrain\w*|abstain\w*|does not intend|will observe)\b", re.I)
-    orphans = [row["fact_id"] for row in events
-               if stance_words.search(row["note"]) and not stance_words.search(row["evidence"])
-               and not (set(FACT_ID.findall(row["note"])) & known)]
-    assert orphans == []
+TIE_OR_STANCE_WORDS = re.compile(
+    r"\b(?:ally|allies|allied|backers?|guarantor|arms supplier|supplier|guard(?:s|ed|ing)?|military base|base in"
+    r"|reliant on|dependent on|strategic dialogue|rapprochement|declined|refused|refuses|refrain\w*|abstain\w*"
+    r"|does not intend|will observe)\b", re.IGNORECASE)
+HOLDING_EVENT_TYPES = {"relation", "refusal", "abstention", "intent"}
+
+
+def test_no_tie_or_stance_lives_only_in_a_note(project) -> None:
+    """A note that tells a tie or a refusal beyond its own quote names the row that holds it (a TIE-, EVT- ... id);
+    a row that is itself the tie (a relation or stance event and its actors) needs no pointer."""
+    rows: list[tuple[str, str, dict[str, str]]] = []
+    for path in sorted((project.seeds_dir / "facts").glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows += [(path.stem, row.get("fact_id") or row.get("treaty_id") or row.get("claim_id") or "", row)
+                     for row in csv.DictReader(handle)]
+    known = {fact_id for _, fact_id, _ in rows}
+    evidence = {fact_id: row["evidence"] for _, fact_id, row in rows if row.get("evidence")}
+    holding = {fact_id for seed, fact_id, row in rows if seed == "events" and row["event_type"] in HOLDING_EVENT_TYPES}
+    orphans = []
+    for seed, fact_id, row in rows:
+        if seed in {"ties", "excluded_mentions", "conflict_resolutions"} or fact_id in holding:
+            continue
+        own_quote = (row.get("evidence") or evidence.get(fact_id, "")).lower()
+        told = [m.group().lower() for m in TIE_OR_STANCE_WORDS.finditer(row.get("note") or "")]
+        if [word for word in told if word not in own_quote] and not set(FACT_ID.findall(row["note"])) & known:
+            orphans.append(f"{seed} {fact_id}: {row['note']}")
+    assert orphans == [], "\n".join(orphans)
 
 
 def test_refusals_abstentions_and_intents_are_event_types(project) -> None:
@@ -112,3 +128,22 @@ def test_a_tie_the_text_says_has_ended_gives_no_year(query) -> None:
     backer = query("select year_number from marts.mart_security_ties "
                    "where from_iso3 = 'RUS' and to_iso3 = 'ARM' and tie_kind = 'backer'")
     assert backer.empty
+
+
+def test_suggest_proposes_a_tie_row_for_an_uncovered_relation_word(project, corpus_dir: Path, tmp_path: Path) -> None:
+    from conftest import copy_project
+    from security_ties.intake import suggest
+    from security_ties.project import Project
+
+    root = copy_project(tmp_path / "project")
+    ties = root / "seeds" / "facts" / "ties.csv"
+    ties.write_text(ties.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    written = suggest(Project(root=root, corpus_dir=corpus_dir, warehouse_dir=root / "warehouse"), "doc_003",
+                      tmp_path / "review")
+    with written["ties"].open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    backer = next(row for row in rows if row["mention"] == "backer")
+    assert backer["fact_id"].startswith("TIE-003-")  # the next free ids, in the order of the text
+    assert (backer["mention_kind"], backer["as_of_date"], backer["as_of_date_basis"]) == (
+        "relation", "2024-03", "publication_date")
+    assert "IRN" in {backer["from_code"], backer["to_code"]}
