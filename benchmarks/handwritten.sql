@@ -113,6 +113,18 @@ select lower(trim(event_type)) as event_type, cast(lifecycle_rank as integer) as
        cast(is_one_off as boolean) as is_one_off
 from raw.treaty_event_types;
 
+create or replace temp view event_types as
+select lower(trim(event_type)) as event_type, cast(is_stance as boolean) as is_stance
+from raw.event_types;
+
+create or replace temp view tie_kinds as
+select lower(trim(tie_kind)) as tie_kind, cast(is_directed as boolean) as is_directed, from_role, to_role
+from raw.tie_kinds;
+
+create or replace temp view tie_bases as
+select lower(trim(tie_basis)) as tie_basis, cast(basis_rank as integer) as basis_rank
+from raw.tie_bases;
+
 create or replace temp view succession_kinds as
 select lower(trim(succession_kind)) as succession_kind, cast(continues_in_successor as boolean) as continues_in_successor,
        cast(ends_predecessor as boolean) as ends_predecessor
@@ -196,6 +208,16 @@ select claim_id, doc_id, upper(trim(subject_code)) as subject_code, lower(trim(s
        lower(trim(topic)) as topic, lower(trim(claim_attribute)) as claim_attribute,
        lower(trim(claimed_value)) as claimed_value, nullif(trim(about_fact_id), '') as about_fact_id, evidence
 from read_parquet('{facts_dir}/claims.parquet');
+
+create or replace temp view ties as
+select fact_id, doc_id, upper(trim(from_code)) as from_code, lower(trim(from_kind)) as from_kind,
+       upper(trim(to_code)) as to_code, lower(trim(to_kind)) as to_kind, lower(trim(tie_kind)) as tie_kind,
+       cast(is_in_force as boolean) as is_in_force, as_of_date as as_of_date_iso,
+       period_start(as_of_date, as_of_date_precision) as as_of_date_earliest,
+       period_end(as_of_date, as_of_date_precision) as as_of_date_latest, as_of_date_precision, as_of_date_basis,
+       cast(start_year as integer) as start_year, cast(end_year as integer) as end_year,
+       lower(trim(treaty_id)) as treaty_id, evidence
+from read_parquet('{facts_dir}/ties.parquet');
 
 create or replace temp view conflict_resolutions as
 select resolution_id, lower(trim(conflict_kind)) as conflict_kind, trim(compared_thing) as compared_thing,
@@ -337,6 +359,12 @@ with unioned as (
     from indicators
     union all
     select 'claims', claim_id, doc_id, subject_code, null, null, null, null, evidence from claims
+    union all
+    select 'ties', fact_id, doc_id, from_code, coalesce(as_of_date_iso, cast(start_year as varchar)),
+           case when as_of_date_iso is not null then as_of_date_precision when start_year is not null then 'year' end,
+           case when as_of_date_iso is not null then as_of_date_basis when start_year is not null then 'stated' end,
+           null, evidence
+    from ties
 )
 select u.fact_table || ':' || u.fact_id as fact_key, u.fact_table, ft.fact_id_prefix, ft.fact_mart, u.fact_id,
        u.doc_id, u.subject_code, u.fact_date_iso,
@@ -788,6 +816,103 @@ from treaties as t
 left join steps as s on t.treaty_id = s.treaty_id
 left join treaty_event_types as furthest on s.furthest_rank = furthest.lifecycle_rank
 left join parties as p on t.treaty_id = p.treaty_id;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- Security ties: each country pair, tie kind and year a tie is in force, from every table that can show one
+-- ---------------------------------------------------------------------------------------------------------------
+
+create or replace table marts.mart_security_ties as
+with coverage_end as (
+    select max(cast(extract(year from published_on_latest) as integer)) as last_year from marts.dim_document
+),
+stated_ties as (
+    select fact_id, doc_id, from_code, to_code, tie_kind, treaty_id,
+           coalesce(start_year, cast(extract(year from as_of_date_earliest) as integer)) as first_year,
+           coalesce(end_year, cast(extract(year from as_of_date_latest) as integer), start_year) as last_year
+    from ties
+    where is_in_force and from_kind = 'country' and to_kind = 'country'
+),
+treaty_spans as (
+    select t.treaty_id, cast(extract(year from coalesce(t.signed_on, t.in_force_on)) as integer) as first_year,
+           case when t.denounced_on is not null then cast(extract(year from t.denounced_on) as integer)
+                when t.valid_until_year is not null and t.valid_until_year < c.last_year then t.valid_until_year
+                else c.last_year end as last_year
+    from marts.dim_treaty as t cross join coverage_end as c
+    where coalesce(t.signed_on, t.in_force_on) is not null
+),
+member_spells as (
+    select s.country_iso3, s.org_code, s.started_by_fact_id, s.start_basis,
+           cast(extract(year from coalesce(s.valid_from, s.first_attested_on)) as integer) as first_year,
+           case when s.valid_to is null then c.last_year else cast(extract(year from s.valid_to) as integer) end as last_year
+    from marts.fct_membership_spell as s cross join coverage_end as c
+    where s.status = 'member'
+),
+membership_pairs as (
+    select a.country_iso3 as from_code, b.country_iso3 as to_code,
+           case when a.start_basis = 'stated_event' and b.start_basis = 'stated_event' then 'stated_event'
+                else 'attested' end as tie_basis,
+           a.started_by_fact_id as first_fact_id, b.started_by_fact_id as second_fact_id,
+           greatest(a.first_year, b.first_year) as first_year, least(a.last_year, b.last_year) as last_year
+    from member_spells as a
+    inner join member_spells as b on a.org_code = b.org_code and a.country_iso3 < b.country_iso3
+),
+spans as (
+    select from_code, to_code, tie_kind, fact_id, doc_id, 'attested' as tie_basis, first_year, last_year
+    from stated_ties where first_year is not null
+    union all
+    select distinct st.from_code, st.to_code, st.tie_kind, te.fact_id, te.doc_id, 'stated_event', ts.first_year,
+           ts.last_year
+    from stated_ties as st
+    inner join treaty_spans as ts on st.treaty_id = ts.treaty_id
+    inner join treaty_events as te on st.treaty_id = te.treaty_id and te.event_type in ('signed', 'in_force', 'extended')
+    union all
+    select supplier_iso3, recipient_iso3, 'arms_supply', fact_id, doc_id,
+           case when status_date_basis = 'publication_date' then 'attested' else 'stated_event' end,
+           coalesce(supply_start_year, cast(extract(year from status_date_earliest) as integer)),
+           coalesce(supply_end_year, cast(extract(year from status_date_latest) as integer))
+    from arms_transfers
+    where status in ('delivering', 'delivered')
+      and coalesce(supply_start_year, cast(extract(year from status_date_earliest) as integer)) is not null
+    union all
+    select supplier_iso3, recipient_iso3,
+           case when measure = 'share_of_foreign_support' then 'backer' else 'arms_supply' end, fact_id, doc_id,
+           'attested', coalesce(period_start_year, period_end_year), period_end_year
+    from arms_supplier_shares
+    where period_end_year is not null and (share_pct > 0 or supplier_rank is not null)
+    union all
+    select p.from_code, p.to_code, 'membership_together', e.fact_id, e.doc_id, p.tie_basis, p.first_year, p.last_year
+    from membership_pairs as p
+    inner join marts.fct_membership_event as e on e.fact_id in (p.first_fact_id, p.second_fact_id)
+    where p.first_year <= p.last_year
+),
+evidence_years as (
+    select case when k.is_directed then s.from_code else least(s.from_code, s.to_code) end as from_iso3,
+           case when k.is_directed then s.to_code else greatest(s.from_code, s.to_code) end as to_iso3,
+           s.tie_kind, y.year_number, s.fact_id, s.doc_id, d.known_from, b.basis_rank
+    from spans as s
+    inner join tie_kinds as k on s.tie_kind = k.tie_kind
+    inner join (select distinct year_number from marts.dim_date) as y
+        on y.year_number between s.first_year and s.last_year
+    inner join marts.dim_document as d on s.doc_id = d.doc_id
+    inner join tie_bases as b on s.tie_basis = b.tie_basis
+),
+tie_years as (
+    select from_iso3, to_iso3, tie_kind, year_number, min(basis_rank) as basis_rank,
+           count(distinct fact_id) as evidence_count, count(distinct doc_id) as document_count,
+           arg_max(doc_id, (known_from, doc_id)) as latest_doc_id
+    from evidence_years
+    group by from_iso3, to_iso3, tie_kind, year_number
+)
+select t.from_iso3 || ':' || t.to_iso3 || ':' || t.tie_kind || ':' || cast(t.year_number as varchar) as tie_year_id,
+       t.from_iso3, fc.country_name as from_country_name, t.to_iso3, tc.country_name as to_country_name,
+       least(t.from_iso3, t.to_iso3) || '-' || greatest(t.from_iso3, t.to_iso3) as country_pair,
+       t.tie_kind, k.is_directed, k.from_role, k.to_role, t.year_number, b.tie_basis, t.evidence_count,
+       t.document_count, t.latest_doc_id
+from tie_years as t
+inner join tie_kinds as k on t.tie_kind = k.tie_kind
+inner join tie_bases as b on t.basis_rank = b.basis_rank
+inner join marts.dim_country as fc on t.from_iso3 = fc.iso3
+inner join marts.dim_country as tc on t.to_iso3 = tc.iso3;
 
 -- ---------------------------------------------------------------------------------------------------------------
 -- Trade partners
@@ -1670,7 +1795,7 @@ from (
     select
         count_if(event_date_basis not in ('stated', 'relative_to_publication', 'inferred_from_context', 'publication_date')) as "accepted_values|event_date_basis",
         count_if(event_date_precision not in ('day', 'month', 'year')) as "accepted_values|event_date_precision",
-        count_if(event_type not in ('attack', 'war', 'incursion', 'offensive', 'ceasefire', 'summit', 'meeting', 'exercise', 'freeze', 'recall', 'deployment', 'withdrawal', 'statement', 'agreement', 'election', 'protest', 'visit', 'mission', 'vote', 'relation', 'other')) as "accepted_values|event_type",
+        count_if(event_type not in (select event_type from event_types where event_type is not null)) as "relationships|event_type -> stg_vocabulary__event_types.event_type",
         count_if(area_km2 is not null and outside_bounds(area_km2, area_km2_lower, area_km2_upper, figures_are_exact)) as "bounds_enclose_value|area_km2",
         count_if(displaced is not null and outside_bounds(displaced, displaced_lower, displaced_upper, figures_are_exact)) as "bounds_enclose_value|displaced",
         count_if(killed is not null and outside_bounds(killed, killed_lower, killed_upper, figures_are_exact)) as "bounds_enclose_value|killed",
@@ -2043,6 +2168,37 @@ from (
         count_if(trade_year < 1991 or trade_year > 2030) as "value_in_range|trade_year",
         count_if(value_usd < 0) as "value_in_range|value_usd"
     from marts.mart_trade_partners
+) unpivot include nulls (failing_rows for check_name in (columns(*)));
+
+insert into checks
+select 'mart_security_ties', split_part(check_name, '|', 1), split_part(check_name, '|', 2), coalesce(failing_rows, 0)
+from (
+    select
+        count_if(country_pair is null) as "not_null|country_pair",
+        count_if(document_count is null) as "not_null|document_count",
+        count_if(evidence_count is null) as "not_null|evidence_count",
+        count_if(from_iso3 is null) as "not_null|from_iso3",
+        count_if(latest_doc_id is null) as "not_null|latest_doc_id",
+        count_if(tie_basis is null) as "not_null|tie_basis",
+        count_if(tie_kind is null) as "not_null|tie_kind",
+        count_if(tie_year_id is null) as "not_null|tie_year_id",
+        count_if(to_iso3 is null) as "not_null|to_iso3",
+        count_if(year_number is null) as "not_null|year_number",
+        count_if(from_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|from_iso3 -> dim_country.iso3",
+        count_if(latest_doc_id not in (select doc_id from marts.dim_document where doc_id is not null)) as "relationships|latest_doc_id -> dim_document.doc_id",
+        count_if(tie_basis not in (select tie_basis from tie_bases where tie_basis is not null)) as "relationships|tie_basis -> stg_vocabulary__tie_bases.tie_basis",
+        count_if(tie_kind not in (select tie_kind from tie_kinds where tie_kind is not null)) as "relationships|tie_kind -> stg_vocabulary__tie_kinds.tie_kind",
+        count_if(to_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|to_iso3 -> dim_country.iso3",
+        count(tie_year_id) - count(distinct tie_year_id) as "unique|tie_year_id",
+        count(*) - count(distinct (from_iso3, to_iso3, tie_kind, year_number)) as "unique_combination|from_iso3, to_iso3, tie_kind, year_number",
+        count_if(document_count < 1) as "value_in_range|document_count",
+        count_if(evidence_count < 1) as "value_in_range|evidence_count",
+        count_if(year_number < 1991 or year_number > 2030) as "value_in_range|year_number",
+        count_if(from_iso3 = to_iso3 or (not is_directed and from_iso3 > to_iso3)) as "pair_is_two_countries_in_kind_order|from_iso3, to_iso3",
+        count_if(document_count > evidence_count
+                 or year_number > (select max(extract(year from published_on_latest)) from marts.dim_document))
+            as "documents_do_not_exceed_evidence|document_count, year_number"
+    from marts.mart_security_ties
 ) unpivot include nulls (failing_rows for check_name in (columns(*)));
 
 -- Spells of one country and organisation (and knowledge cut-off) must not overlap: a spell runs from

@@ -309,7 +309,8 @@ def ties_chart(ties: pd.DataFrame) -> Chart:
                                          "<extra></extra>")
     figure.update_layout(height=max(420, 18 * ties["tie"].nunique() + 160), legend_title_text="basis")
     figure.update_xaxes(title_text="year", dtick=2)
-    figure.update_yaxes(autorange="reversed")
+    # rows in the query's order (Armenia-Russia first, then pair by pair), not in the order the two traces meet them
+    figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=list(dict.fromkeys(ties["tie"])))
     source = "marts.mart_security_ties"
     if ties.empty:
         _no_rows(figure, source)
