@@ -147,3 +147,29 @@ def test_suggest_proposes_a_tie_row_for_an_uncovered_relation_word(project, corp
     assert (backer["mention_kind"], backer["as_of_date"], backer["as_of_date_basis"]) == (
         "relation", "2024-03", "publication_date")
     assert "IRN" in {backer["from_code"], backer["to_code"]}
+
+
+def _seed_rows(project, name: str) -> list[dict[str, str]]:
+    with (project.seeds_dir / "facts" / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_reread_fixes_hold(project) -> None:
+    treaties = {row["treaty_id"]: row for row in _seed_rows(project, "treaties")}
+    assert treaties["rus_arm_gyumri_base_treaty_1995"]["doc_id"] == "doc_001"  # doc_000 never names the treaty
+    steps = {row["fact_id"]: row for row in _seed_rows(project, "treaty_events")}
+    assert steps["TRE-001-10"]["treaty_id"] == "csto_charter"  # its text names only the charter's Article 4
+    actors = {(row["fact_id"], row["actor_code"]): row["role"] for row in _seed_rows(project, "event_actors")}
+    assert actors[("EVT-004-03", "AZE")] == "target" and actors[("EVT-004-03", "BLR")] == "initiator"
+    exclusions = {row["exclusion_id"]: row for row in _seed_rows(project, "excluded_mentions")}
+    # stated ties and facts an exclusion used to hide: each is now a row
+    assert not {"EXC-000-12", "EXC-001-11", "EXC-003-24", "EXC-004-01", "EXC-004-04"} & exclusions.keys()
+    ties = {row["fact_id"]: row for row in _seed_rows(project, "ties")}
+    assert (ties["TIE-000-02"]["tie_kind"], ties["TIE-000-02"]["to_code"]) == ("occupation", "UKR")
+    assert {ties[f]["tie_kind"] for f in ("TIE-001-11", "TIE-001-12")} == {"joint_force"}
+    assert (ties["TIE-004-02"]["tie_kind"], ties["TIE-004-08"]["tie_kind"]) == ("alliance", "rapprochement")
+    # reasons that said something false now say what the text says
+    assert "end_date" in exclusions["EXC-001-18"]["reason"]
+    assert "Türkiye" in exclusions["EXC-003-23"]["reason"]
+    assert "Caesar" in exclusions["EXC-004-03"]["reason"]
+    assert "EVT-003-08" in exclusions["EXC-003-22"]["reason"]
