@@ -9,7 +9,8 @@
 --                   (stated_event, attested when the stage is dated only by publication);
 --   arms_supplier_shares  a share of a recipient's arms (arms_supply) or a rank among its backers (backer), attested;
 --   membership spells     two countries members of one organisation in the same year (membership_together).
--- Years run to the last year any text was published: nothing is said of later years.
+-- Years run to the last year any text was published: nothing is said of later years, even when a text states a
+-- later end (a treaty in force to 2044 shows no tie in 2044).
 with documents as (
     select
         doc_id,
@@ -299,8 +300,12 @@ evidence_years as (
         documents.known_from,
         tie_bases.basis_rank
     from oriented
+    inner join coverage_end
+        on oriented.first_year <= coverage_end.last_year
     inner join years
-        on years.year_number between oriented.first_year and oriented.last_year
+        on
+            years.year_number between oriented.first_year and oriented.last_year
+            and years.year_number <= coverage_end.last_year
     inner join documents
         on oriented.doc_id = documents.doc_id
     inner join tie_bases
