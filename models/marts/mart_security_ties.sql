@@ -300,12 +300,11 @@ evidence_years as (
         documents.known_from,
         tie_bases.basis_rank
     from oriented
-    inner join coverage_end
-        on oriented.first_year <= coverage_end.last_year
+    cross join coverage_end
     inner join years
         on
             years.year_number between oriented.first_year and oriented.last_year
-            and years.year_number <= coverage_end.last_year
+            and coverage_end.last_year >= years.year_number
     inner join documents
         on oriented.doc_id = documents.doc_id
     inner join tie_bases
