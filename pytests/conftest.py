@@ -1,10 +1,14 @@
-"""Shared fixtures: the project, the corpus (required under CI) and the published warehouse."""
+"""Shared fixtures: the project, the corpus (required under CI), the published warehouse, and a write-mode client."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -65,3 +69,60 @@ def run_cli(project_root: Path, *arguments: str, env: dict[str, str] | None = No
         [str(Path(sys.executable).parent / "security-ties"), *arguments],
         cwd=project_root, env=environment, capture_output=True, text=True, check=False,
     )
+
+
+# A second process that opens a DuckDB file in write mode (no read_only), as a careless notebook would, waits for
+# "go", then creates a table and checkpoints, and holds the file until it is killed.
+WRITE_MODE_CLIENT = """
+import sys, time
+from pathlib import Path
+import duckdb
+database, ready, go, done = sys.argv[1:5]
+connection = duckdb.connect(database)
+Path(ready).write_text("open")
+while not Path(go).exists():
+    time.sleep(0.02)
+connection.execute("create table main.x as select 1 as one")
+connection.execute("checkpoint")
+Path(done).write_text("written")
+time.sleep(600)
+"""
+
+
+def wait_for_flag(flag: Path, process: subprocess.Popen[bytes], what: str, seconds: float = 60) -> None:
+    """Wait until `process` writes `flag`; fail at once if it exits first, and after `seconds` if it hangs."""
+    deadline = time.monotonic() + seconds
+    while not flag.exists():
+        assert process.poll() is None, f"the write-mode client exited (code {process.returncode}) before {what}"
+        assert time.monotonic() < deadline, f"timed out after {seconds:.0f} s waiting for {what}"
+        time.sleep(0.02)
+
+
+@dataclass(frozen=True)
+class WriteModeClient:
+    process: subprocess.Popen[bytes]
+    go_flag: Path
+    done_flag: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def write(self) -> None:
+        """Let the client create table main.x and checkpoint; returns once it has, still holding the file."""
+        self.go_flag.touch()
+        wait_for_flag(self.done_flag, self.process, "the writer to write")
+        assert self.process.poll() is None, "the write-mode client exited after writing"
+
+
+@contextmanager
+def write_mode_client(database: Path, flags_dir: Path) -> Iterator[WriteModeClient]:
+    """A write-mode client holding `database` open for the block (it has opened the file when the block starts)."""
+    ready, go, done = (flags_dir / name for name in ("ready", "go", "done"))
+    process = subprocess.Popen([sys.executable, "-c", WRITE_MODE_CLIENT, str(database), str(ready), str(go), str(done)])
+    try:
+        wait_for_flag(ready, process, "the writer to open the file")
+        yield WriteModeClient(process, go, done)
+    finally:
+        process.kill()
+        process.wait()

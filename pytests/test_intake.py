@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, copy_project, run_cli
 from security_ties.evidence import normalise
 from security_ties.intake import evidence_window, parse_date, parse_number, parse_publication_date, IntakeError
-from security_ties.mentions import Mention, find_mentions, load_aliases, normalise_cased
+from security_ties.mentions import CorpusMention, find_mentions, load_aliases, normalise_cased
 from security_ties.value_check import load_hedges
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "doc_greece_brief.txt"
@@ -93,12 +93,12 @@ def test_numbers_dates_and_windows_are_parsed_the_way_the_extraction_rules_say()
     text = normalise_cased(EXAMPLE.read_text(encoding="utf-8"))
     start = text.index("150")
     hedges = load_hedges(ROOT / "seeds")
-    assert parse_number(Mention("d", "money", start, start + 3, "150", ""), text, hedges) == ("150000000", "approx")
+    assert parse_number(CorpusMention("d", "money", start, start + 3, "150", ""), text, hedges) == ("150000000", "approx")
     start = text.index("next year")
-    assert parse_date(Mention("d", "relative_date", start, start + 9, "next year", ""), "2026-03")[:3] == (
+    assert parse_date(CorpusMention("d", "relative_date", start, start + 9, "next year", ""), "2026-03")[:3] == (
         "2027", "year", "relative_to_publication")
     start = text.index("12 March 2026")
-    assert parse_date(Mention("d", "date", start, start + 13, "12 March 2026", ""), "2026-03")[:2] == ("2026-03-12", "day")
+    assert parse_date(CorpusMention("d", "date", start, start + 13, "12 March 2026", ""), "2026-03")[:2] == ("2026-03-12", "day")
     window = evidence_window(text, start, start + 13)
     assert window.startswith("Armenia and Greece signed") and len(window) <= 200
     assert normalise(window) in normalise(EXAMPLE.read_text(encoding="utf-8"))

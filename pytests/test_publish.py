@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from conftest import ROOT, copy_project, run_cli
+from conftest import ROOT, copy_project, run_cli, write_mode_client
 from security_ties.build import list_releases, published_build_id
 from security_ties.exports import MANIFEST, export_marts
 from security_ties.project import PUBLISHED_NAME, Project
@@ -393,42 +393,19 @@ def test_a_build_stopped_by_sigterm_or_sigint_cleans_up_and_leaves_no_dbt(worksp
     assert sha256(workspace.published) == sha_before
 
 
-WRITER = """
-import sys, time
-from pathlib import Path
-import duckdb
-database, ready, go, done = sys.argv[1:5]
-connection = duckdb.connect(database)  # write mode: no read_only
-Path(ready).write_text("open")
-while not Path(go).exists():
-    time.sleep(0.05)
-connection.execute("create table main.x as select 1 as one")
-connection.execute("checkpoint")
-Path(done).write_text("written")
-while True:
-    time.sleep(1)
-"""
-
-
 def test_a_write_mode_client_during_a_build_changes_no_release_and_rollback_still_works(
         workspace: Workspace, tmp_path: Path) -> None:
     """The scenario of issue 15: a write-mode connection held open through a build, then used to write."""
     previous = published_build_id(workspace.published)
     assert previous
     workspace.published.chmod(0o644)  # as root ignores the read-only bit (the tests may not run as root)
-    flags = {name: tmp_path / name for name in ("ready", "go", "done")}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(workspace.published), *map(str, flags.values())])
-    try:
-        wait_for(lambda: flags["ready"].exists() or writer.poll() is not None, 60, "the writer to open the file")
-        assert writer.poll() is None, "the write-mode client could not open the published file"
+    with write_mode_client(workspace.published, tmp_path) as writer:
         result = workspace.cli("build", "--skip-expectations")
         assert result.returncode == 0, result.stderr
         assert f"process {writer.pid}" in result.stderr and "read_only=True" in result.stderr
         releases = {p.parent.name: sha256(p) for p in list_releases(workspace.project)}
         assert previous in releases and len(releases) >= 2
-        flags["go"].touch()
-        wait_for(lambda: flags["done"].exists() or writer.poll() is not None, 60, "the writer to write")
-        assert writer.poll() is None, "the writer failed"
+        writer.write()
 
         assert {p.parent.name: sha256(p) for p in list_releases(workspace.project)} == releases
         back = workspace.cli("rollback", "--build-id", previous)
@@ -437,6 +414,3 @@ def test_a_write_mode_client_during_a_build_changes_no_release_and_rollback_stil
         assert workspace.current_export()["build_id"] == previous
         with duckdb.connect(str(workspace.published), read_only=True) as connection:
             assert connection.execute("select count(*) from duckdb_tables() where table_name = 'x'").fetchone() == (0,)
-    finally:
-        writer.kill()
-        writer.wait()

@@ -23,7 +23,7 @@ from security_ties.build import (
     BuildError, build_lock, candidate_path, list_releases, publish, published_build_id, read_release_manifest,
     remove_stale_candidates, rollback,
 )
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, write_mode_client
 from security_ties.exports import MANIFEST, export_marts
 from security_ties.project import Project
 
@@ -168,38 +168,10 @@ def test_exports_keep_as_many_folders_as_releases_plus_current(small_project: Pr
     assert kept == ["e2", "e3", "e4", "e5"]
 
 
-WRITER = """
-import sys, time
-from pathlib import Path
-import duckdb
-database, ready, go, done = sys.argv[1:5]
-connection = duckdb.connect(database)  # write mode, as a careless notebook would
-Path(ready).write_text("open")
-while not Path(go).exists():
-    time.sleep(0.02)
-connection.execute("create table main.x as select 1 as one")
-connection.execute("checkpoint")
-Path(done).write_text("written")
-time.sleep(600)
-"""
-
-
-def wait_for_file(path: Path, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while not path.exists():
-        assert process.poll() is None, "the writer died"
-        assert time.monotonic() < deadline, f"timed out waiting for {path}"
-        time.sleep(0.02)
-
-
 def test_a_write_mode_client_can_neither_change_nor_mislabel_a_release(small_project: Project, tmp_path: Path) -> None:
     publish_builds(small_project, ["b1"])
     small_project.published_path.chmod(0o644)  # as root ignores the read-only bit (the tests may not run as root)
-    flags = {name: tmp_path / name for name in ("ready", "go", "done")}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(small_project.published_path),
-                               *(str(f) for f in flags.values())])
-    try:
-        wait_for_file(flags["ready"], writer)
+    with write_mode_client(small_project.published_path, tmp_path) as writer:
         # detected and named, with the fix, while it holds the published file
         holders = build_module.write_holders(small_project.published_path)
         assert [pid for pid, _ in holders] == [writer.pid]
@@ -208,8 +180,7 @@ def test_a_write_mode_client_can_neither_change_nor_mislabel_a_release(small_pro
 
         publish_builds(small_project, ["b2"])
         before = {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)}
-        flags["go"].touch()
-        wait_for_file(flags["done"], writer)
+        writer.write()
 
         assert {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)} == before
         assert release_ids(small_project) == ["b2", "b1"]
@@ -218,9 +189,6 @@ def test_a_write_mode_client_can_neither_change_nor_mislabel_a_release(small_pro
         with duckdb.connect(str(small_project.published_path), read_only=True) as connection:
             tables = {name for (name,) in connection.execute("select table_name from duckdb_tables()").fetchall()}
         assert "x" not in tables  # the writer's table is in no release and not in the published file
-    finally:
-        writer.kill()
-        writer.wait()
 
 
 def test_info_names_a_write_lock_holder_from_duckdbs_lock_error() -> None:

@@ -1,6 +1,7 @@
 """CI smoke run of the scale path at 10^4 rows (not timed): `synth` writes deterministic files with the fact
-seeds' shapes, the unchanged models build and pass every data test on them through the external Parquet
-sources, the same compiled SQL run directly in DuckDB gives the same relations, the hand-written script
+seeds' shapes; the benchmark runs the project of its frozen commit, whatever the working tree's models are; there
+the unchanged models build and pass every data test on the synthetic facts through the external Parquet sources,
+the same compiled SQL run directly in DuckDB gives the same relations, the hand-written script
 (benchmarks/handwritten.sql) builds the same marts and its checks pass on good data and fail on injected
 defects, the marts' PRIMARY KEY constraints follow enforce_key_constraints, the analyst queries run, and the
 audit is bounded by its row limit. The tests that run the benchmark are marked slow."""
@@ -21,7 +22,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from security_ties import quality, scale, synth
+from security_ties import frozen, quality, scale, scale_contenders, scale_dbt, synth
 from security_ties.project import Project
 
 FACTS = ROOT / "seeds" / "facts"
@@ -76,6 +77,56 @@ def test_synth_rejects_a_row_count_too_small(tmp_path: Path) -> None:
         synth.generate(ROOT, tmp_path, 10)
 
 
+def git(repository: Path, *arguments: str) -> str:
+    return subprocess.run(["git", "-C", str(repository), *arguments], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_the_benchmark_runs_the_frozen_commit_whatever_the_models_are_today(tmp_path: Path) -> None:
+    """A clone whose models changed after the frozen commit (committed and not), and whose hand-written script is
+    gone, gives the benchmark the same project, file for file, as this repository does."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--shared", str(ROOT), str(clone)], check=True)
+    mart = next(iter(sorted((clone / "models" / "marts").rglob("*.sql"))))
+    mart.write_text("select 1 as a_model_changed_today\n", encoding="utf-8")
+    (clone / "benchmarks" / "handwritten.sql").unlink()
+    git(clone, "-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "--quiet", "-am", "change a model")
+    (clone / "dbt_project.yml").write_text("name: not_committed\n", encoding="utf-8")
+
+    frozen_from_clone = frozen.frozen_project(clone, tmp_path / "work_clone")
+    frozen_here = frozen.frozen_project(ROOT, tmp_path / "work_here")
+    assert tree(frozen_from_clone) == tree(frozen_here)
+    relative = str(mart.relative_to(clone))
+    assert tree(frozen_here)[relative] == git(ROOT, "show", f"{frozen.FROZEN_COMMIT}:{relative}").encode()
+    assert tree(frozen_here)[relative] != mart.read_bytes()
+    assert (frozen_here / scale_contenders.HANDWRITTEN_SCRIPT).is_file()
+    assert "not_committed" not in (frozen_here / "dbt_project.yml").read_text(encoding="utf-8")
+
+
+def test_the_handwritten_script_lives_only_in_the_frozen_commit_named_in_the_docs() -> None:
+    assert git(ROOT, "show", f"{frozen.FROZEN_COMMIT}:{scale_contenders.HANDWRITTEN_SCRIPT}"), "the frozen commit has no script"
+    assert not (ROOT / scale_contenders.HANDWRITTEN_SCRIPT).exists(), (
+        "benchmarks/handwritten.sql is read from frozen.FROZEN_COMMIT; a working-tree copy would be edited in vain: "
+        "to measure newer models, restore it, make it mirror them, commit, and move FROZEN_COMMIT to that commit")
+    for document in (ROOT / "benchmarks" / "README.md", ROOT / "docs" / "benchmarks.md"):
+        assert frozen.FROZEN_COMMIT in document.read_text(encoding="utf-8"), f"{document} names another commit"
+
+
+def test_a_commit_the_clone_does_not_have_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(frozen.FrozenProjectError, match="git fetch --unshallow"):
+        frozen.frozen_project(ROOT, tmp_path, commit="0" * 40)
+    assert not any(tmp_path.iterdir())
+
+
+def fact_seeds(project: Path) -> list[str]:
+    config = yaml.safe_load((project / "seeds" / "facts" / "_facts__seeds.yml").read_text(encoding="utf-8"))
+    return [seed["name"] for seed in config["seeds"]]
+
+
 ROWS = 10_000
 # Data test kinds dbt runs on the seeds only (their columns' shapes: ISO dates, patterns, codes by kind). The scale
 # build does not run seed tests (the facts are Parquet files), so the hand-written script does not replicate them;
@@ -89,6 +140,12 @@ def scale_work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def project(scale_work: Path) -> Path:
+    """The frozen project the benchmark runs (extracted into the work folder, as run_scale does)."""
+    return frozen.frozen_project(ROOT, scale_work)
+
+
+@pytest.fixture(scope="module")
 def smoke(scale_work: Path) -> scale.ScaleResult:
     return scale.run_scale(ROOT, scale_work, ROWS, seed=0, memory_limit="2GB", duckdb_threads=2, repeats=3)
 
@@ -98,18 +155,21 @@ def run_folder(smoke: scale.ScaleResult, scale_work: Path) -> Path:
     return scale_work / f"rows_{ROWS}"
 
 
-def handwritten_checks(run_folder: Path, facts: Path, database: Path) -> dict[tuple[str, str, str], int]:
-    """Run benchmarks/handwritten.sql on a fresh copy of the seeded file: failing rows per (relation, rule, columns)."""
+def handwritten_checks(project: Path, run_folder: Path, facts: Path, database: Path) -> dict[tuple[str, str, str], int]:
+    """Run the frozen benchmarks/handwritten.sql on a fresh copy of the seeded file: failing rows per (relation,
+    rule, columns)."""
     shutil.copyfile(run_folder / "seeded" / "security_ties.duckdb", database)
-    report = scale.run_handwritten(ROOT / scale.HANDWRITTEN_SCRIPT, facts, database, "2GB", 2)
+    report = scale_contenders.run_handwritten(project / scale_contenders.HANDWRITTEN_SCRIPT, facts, database, "2GB", 2)
     checks = {(relation, rule, columns): failing for relation, rule, columns, failing in report["results"]}
     assert len(checks) == report["checks"], "two checks of the script share a (relation, rule, columns) name"
     return checks
 
 
 @pytest.fixture(scope="module")
-def good_checks(run_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], int]:
-    return handwritten_checks(run_folder, run_folder / "data", tmp_path_factory.mktemp("good") / "security_ties.duckdb")
+def good_checks(project: Path, run_folder: Path,
+                tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], int]:
+    return handwritten_checks(project, run_folder, run_folder / "data",
+                              tmp_path_factory.mktemp("good") / "security_ties.duckdb")
 
 
 @pytest.mark.slow
@@ -133,34 +193,34 @@ def test_the_timed_dbt_build_parsed_partially(smoke: scale.ScaleResult, run_fold
 
 @pytest.mark.slow
 def test_another_row_count_in_the_same_work_folder_builds_warm(smoke: scale.ScaleResult, scale_work: Path,
-                                                                run_folder: Path) -> None:
+                                                                run_folder: Path, project: Path) -> None:
     """Other data, other folder, same dbt settings: the build still parses partially, by dbt's own debug log (a
     trial with the file log at debug) as well as by the untouched msgpack the timed runs rely on. Negative
     control: the same warm target with other vars (as before: a row count's own data path) parses in full, by
     the log and by perf_info."""
-    settings = scale.dbt_settings(ROOT, scale_work, memory_limit="2GB", duckdb_threads=2, dbt_threads=2,
+    settings = scale_dbt.dbt_settings(project, scale_work, memory_limit="2GB", duckdb_threads=2, dbt_threads=2,
                                   key_constraints=False)
     profile = (settings.profiles_dir / "profiles.yml").read_text(encoding="utf-8")
     assert "rows_" not in settings.variables + profile + str(settings.target)
-    other = scale.prepare_rows(ROOT, scale_work, 2_000, seed=1, memory_limit="2GB", duckdb_threads=2, dbt_threads=2)
+    other = scale_dbt.prepare_rows(project, scale_work, 2_000, seed=1, memory_limit="2GB", duckdb_threads=2, dbt_threads=2)
     try:
         database = other.folder / "dbt" / "security_ties.duckdb"
         database.parent.mkdir()
-        built = scale.dbt_build(settings, other, database, "dbt", debug_log=True)
+        built = scale_dbt.dbt_build(settings, other, database, "dbt", debug_log=True)
         assert built.measured.returncode == 0 and built.failed == 0, built.measured.stdout[-2000:]
         assert built.logged_parse == "partial"
         assert built.parse == "partial"
         target = other.folder / "target_other_vars"
         shutil.copytree(settings.target, target)
-        changed = scale.DbtSettings(settings.executable, ROOT, scale_work, settings.profiles_dir, target,
+        changed = scale_dbt.DbtSettings(settings.executable, settings.root, scale_work, settings.profiles_dir, target,
                                     json.dumps({"facts_location": str(other.data / "{name}.parquet"),
                                                 "enforce_key_constraints": False}))
         log = other.folder / "logs" / "other_vars"
-        parsed = scale.dbt_parse(changed, log, debug_log=True)
+        parsed = scale_dbt.dbt_parse(changed, log, debug_log=True)
         assert parsed.mode.startswith("full")
-        assert scale.parse_mode(log).startswith("full: Unable to do partial parsing because config vars")
+        assert scale_dbt.parse_mode(log).startswith("full: Unable to do partial parsing because config vars")
     finally:
-        scale.point_current(scale_work, run_folder)  # the other tests read the smoke run's files through it
+        scale_dbt.point_current(scale_work, run_folder)  # the other tests read the smoke run's files through it
 
 
 @pytest.mark.slow
@@ -188,7 +248,7 @@ def test_the_handwritten_checks_all_pass_on_good_data(smoke: scale.ScaleResult,
 
 
 @pytest.mark.slow
-def test_a_handwritten_check_fails_when_a_defect_is_injected(run_folder: Path, tmp_path: Path,
+def test_a_handwritten_check_fails_when_a_defect_is_injected(project: Path, run_folder: Path, tmp_path: Path,
                                                              good_checks: dict[tuple[str, str, str], int]) -> None:
     facts = tmp_path / "data"
     shutil.copytree(run_folder / "data", facts)
@@ -207,7 +267,7 @@ def test_a_handwritten_check_fails_when_a_defect_is_injected(run_folder: Path, t
                           "then 'doc_999' else doc_id end as doc_id) from staged")
         rewrite("events", "select * replace (case when fact_id = (select max(fact_id) from staged) "
                           "then null else fact_id end as fact_id) from staged")
-    checks = handwritten_checks(run_folder, facts, tmp_path / "security_ties.duckdb")
+    checks = handwritten_checks(project, run_folder, facts, tmp_path / "security_ties.duckdb")
     expected = [("fct_trade_flow", "unique", "fact_id"), ("trade_figures", "unique", "fact_id"),
                 ("fct_trade_flow", "accepted_values", "flow"),
                 ("fct_event", "relationships", "doc_id -> dim_document.doc_id"),
@@ -219,28 +279,29 @@ def test_a_handwritten_check_fails_when_a_defect_is_injected(run_folder: Path, t
 
 
 @pytest.mark.slow
-def test_the_handwritten_script_matches_dbt_on_the_curated_facts(run_folder: Path, tmp_path: Path) -> None:
+def test_the_handwritten_script_matches_dbt_on_the_curated_facts(project: Path, run_folder: Path, tmp_path: Path) -> None:
     """The curated fact seeds (membership lineage, attested spells, real conflicts) as the script's Parquet input:
     the same marts as dbt's build of the same seeds, and every check passes."""
     seeded = run_folder / "seeded" / "security_ties.duckdb"
     facts = tmp_path / "facts"
     facts.mkdir()
     with duckdb.connect(str(seeded), read_only=True) as connection:
-        for name in synth.SHARES:
+        for name in fact_seeds(project):
             connection.execute(f"copy raw.{name} to '{facts / name}.parquet' (format parquet)")
     dbt_db, handwritten_db = tmp_path / "dbt" / "security_ties.duckdb", tmp_path / "handwritten" / "security_ties.duckdb"
     for copy in (dbt_db, handwritten_db):
         copy.parent.mkdir()
         shutil.copyfile(seeded, copy)
-    profile = scale.write_profile(tmp_path / "profile", dbt_db, "2GB", 2, 2)
+    profile = scale_dbt.write_profile(tmp_path / "profile", dbt_db, "2GB", 2, 2)
     built = subprocess.run([str(Path(sys.executable).parent / "dbt"), "build", "--select", "resource_type:model",
                             "--exclude", "resource_type:unit_test", "--profiles-dir", str(profile), "--log-level", "warn"],
-                           cwd=ROOT, env={**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target")},
+                           cwd=project, env={**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target")},
                            capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    report = scale.run_handwritten(ROOT / scale.HANDWRITTEN_SCRIPT, facts, handwritten_db, "2GB", 2)
+    report = scale_contenders.run_handwritten(project / scale_contenders.HANDWRITTEN_SCRIPT, facts, handwritten_db,
+                                              "2GB", 2)
     assert report["failing"] == []
-    differ, compared = scale.compare_marts(dbt_db, handwritten_db)
+    differ, compared = scale_contenders.compare_marts(dbt_db, handwritten_db)
     assert compared >= 26 and differ == []
 
 
@@ -286,7 +347,7 @@ def test_the_handwritten_checks_cover_every_data_test_dbt_runs_on_the_marts(
 
 
 @pytest.mark.slow
-def test_the_primary_keys_follow_enforce_key_constraints(run_folder: Path, tmp_path: Path) -> None:
+def test_the_primary_keys_follow_enforce_key_constraints(project: Path, run_folder: Path, tmp_path: Path) -> None:
     """Off in the benchmark's build (the var false): NOT NULL kept, no PRIMARY KEY. On by default: one small mart
     built with the project's vars as they are has its key."""
     def constraints(database: Path, table: str | None = None) -> set[str]:
@@ -298,10 +359,10 @@ def test_the_primary_keys_follow_enforce_key_constraints(run_folder: Path, tmp_p
     assert constraints(run_folder / "dbt" / "security_ties.duckdb") == {"NOT NULL"}
     database = tmp_path / "security_ties.duckdb"
     shutil.copyfile(run_folder / "seeded" / "security_ties.duckdb", database)
-    profile = scale.write_profile(tmp_path / "profile", database, "1GB", 2, 2)
+    profile = scale_dbt.write_profile(tmp_path / "profile", database, "1GB", 2, 2)
     dbt = str(Path(sys.executable).parent / "dbt")
     built = subprocess.run([dbt, "run", "--select", "+dim_qualifier", "--profiles-dir", str(profile), "--log-level", "warn"],
-                           cwd=ROOT, env={**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target")},
+                           cwd=project, env={**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target")},
                            capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     assert constraints(database, "dim_qualifier") == {"NOT NULL", "PRIMARY KEY"}
@@ -309,19 +370,19 @@ def test_the_primary_keys_follow_enforce_key_constraints(run_folder: Path, tmp_p
 
 @pytest.mark.slow
 def test_the_analyst_queries_and_the_audit_run_at_scale(smoke: scale.ScaleResult) -> None:
-    assert set(smoke.query_p95_ms) == set(scale.QUERIES)
+    assert set(smoke.query_p95_ms) == set(scale_contenders.QUERIES)
     assert smoke.audit_failed == 0
     assert smoke.dbt_peak_mb > 0 and smoke.direct_peak_mb > 0 and smoke.handwritten_peak_mb > 0
 
 
 @pytest.mark.slow
-def test_the_audit_reads_at_most_its_row_limit_per_mart(run_folder: Path) -> None:
+def test_the_audit_reads_at_most_its_row_limit_per_mart(project: Path, run_folder: Path) -> None:
     database = run_folder / "dbt" / "security_ties.duckdb"
     limit = 500
-    batches = quality.read_marts(database, list(quality.load_contracts(ROOT)), limit)
+    batches = quality.read_marts(database, list(quality.load_contracts(project)), limit)
     assert batches.sampled, "no mart above the limit: the bound was not exercised"
     assert all(len(batches.frames[t]) == limit for t in batches.sampled)
-    results = quality.run_checkpoint(Project.from_environment(ROOT), database, docs=False, row_limit=limit,
+    results = quality.run_checkpoint(Project.from_environment(project), database, docs=False, row_limit=limit,
                                      tables=sorted(batches.sampled))
     assert {r.table for r in results} == set(batches.sampled)
     assert all(r.success for r in results), [f for r in results for f in r.failures]

@@ -78,22 +78,17 @@ def test_unknown_organisation_code_is_named(broken_project: Path) -> None:
         in problems_for(broken_project)
 
 
-def test_an_impossible_day_is_named_as_such(broken_project: Path) -> None:
-    line = append_line(broken_project / MEMBERSHIP, b'MEM-999-01,doc_001,ARM,CSTO,joined,2024-02-30,day,stated,,legal_act,"quote",')
-    assert f"{MEMBERSHIP}:{line}: event_date '2024-02-30' is not a real day (February 2024 has 29 days)" \
-        in problems_for(broken_project)
-
-
-def test_an_impossible_month_is_named_as_such(broken_project: Path) -> None:
-    line = append_line(broken_project / MEMBERSHIP, b'MEM-999-01,doc_001,ARM,CSTO,joined,2024-13,month,stated,,legal_act,"quote",')
-    assert f"{MEMBERSHIP}:{line}: event_date '2024-13' is not a real month (month 13; months run 01-12)" \
-        in problems_for(broken_project)
-
-
-def test_date_shape_disagreeing_with_precision_is_named(broken_project: Path) -> None:
-    line = append_line(broken_project / MEMBERSHIP, b'MEM-999-01,doc_001,ARM,CSTO,joined,2024-02,day,stated,,legal_act,"quote",')
-    assert f"{MEMBERSHIP}:{line}: event_date '2024-02' is not a day-precision date (expected YYYY-MM-DD with digits 0-9)" \
-        in problems_for(broken_project)
+@pytest.mark.parametrize(("event_date", "precision", "problem"), [
+    pytest.param("2024-02-30", "day", "is not a real day (February 2024 has 29 days)", id="impossible_day"),
+    pytest.param("2024-13", "month", "is not a real month (month 13; months run 01-12)", id="impossible_month"),
+    pytest.param("2024-02", "day", "is not a day-precision date (expected YYYY-MM-DD with digits 0-9)",
+                 id="shape_disagreeing_with_precision"),
+])
+def test_an_impossible_or_misshapen_date_is_named_as_such(
+        broken_project: Path, event_date: str, precision: str, problem: str) -> None:
+    row = f'MEM-999-01,doc_001,ARM,CSTO,joined,{event_date},{precision},stated,,legal_act,"quote",'
+    line = append_line(broken_project / MEMBERSHIP, row.encode())
+    assert f"{MEMBERSHIP}:{line}: event_date '{event_date}' {problem}" in problems_for(broken_project)
 
 
 @pytest.mark.parametrize(("year", "value_usd", "problem"), [

@@ -28,36 +28,21 @@ spellings as (
         {{ dbt.listagg('distinct system_name', "'; '", 'order by system_name') }} as names_as_written
     from {{ ref('int_arms_transfers_resolved') }}
     group by weapon_system_id
-),
-
-final as (
-    select
-        systems.weapon_system_id,
-        systems.system_name,
-        systems.is_generic,
-        systems.description,
-        spellings.names_as_written,
-        deals.category,
-        deals.category_count,
-        deals.supplier_iso3,
-        deals.supplier_count,
-        deals.deal_count
-    from systems
-    inner join deals
-        on systems.weapon_system_id = deals.weapon_system_id
-    inner join spellings
-        on systems.weapon_system_id = spellings.weapon_system_id
 )
 
 select
-    weapon_system_id,
-    system_name,
-    is_generic,
-    description,
-    names_as_written,
-    category,
-    category_count,
-    supplier_iso3,
-    supplier_count,
-    deal_count
-from final
+    systems.weapon_system_id,
+    systems.system_name,
+    systems.is_generic,
+    systems.description,
+    spellings.names_as_written,
+    deals.category,
+    deals.category_count,
+    deals.supplier_iso3,
+    deals.supplier_count,
+    deals.deal_count
+from systems
+inner join deals
+    on systems.weapon_system_id = deals.weapon_system_id
+inner join spellings
+    on systems.weapon_system_id = spellings.weapon_system_id

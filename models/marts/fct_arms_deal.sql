@@ -32,18 +32,6 @@ lifecycles as (
     from {{ ref('int_arms_deal_lifecycles') }}
 ),
 
-furthest_stage as (
-    select
-        deal_key,
-        deal_stage,
-        stage_order,
-        stage_date_iso,
-        stage_date_earliest,
-        stage_date_latest
-    from lifecycles
-    where recency_rank = 1
-),
-
 timelines as (
     select
         deal_key,
@@ -105,72 +93,45 @@ range_qualifier as (
     select min(qualifier) as qualifier
     from {{ ref('stg_vocabulary__qualifiers') }}
     where lower_bound_from = 'value' and upper_bound_from = 'value_upper'
-),
-
-final as (
-    select
-        deals.deal_key,
-        deals.supplier_iso3,
-        deals.recipient_iso3,
-        deals.weapon_system_id,
-        deals.system_name,
-        deals.is_generic_system,
-        deals.category,
-        quantities.quantity_low,
-        quantities.quantity_high,
-        case
-            when quantities.deal_key is null then null
-            when quantities.distinct_quantity_count > 1 then range_qualifier.qualifier
-            when quantities.distinct_qualifier_count > 1 then range_qualifier.qualifier
-            else quantities.only_qualifier
-        end as quantity_qualifier,
-        coalesce(quantities.distinct_quantity_count > 1, false) as has_quantity_conflict,
-        furthest_stage.deal_stage as furthest_stage,
-        furthest_stage.stage_order as furthest_stage_order,
-        furthest_stage.stage_date_iso as furthest_stage_date_iso,
-        furthest_stage.stage_date_earliest as furthest_stage_date_earliest,
-        furthest_stage.stage_date_latest as furthest_stage_date_latest,
-        timelines.first_stage_date,
-        timelines.stage_timeline,
-        deals.supply_start_year,
-        deals.supply_end_year,
-        deals.doc_count,
-        deals.doc_ids,
-        deals.stage_fact_count,
-        deals.fact_ids
-    from deals
-    inner join furthest_stage
-        on deals.deal_key = furthest_stage.deal_key
-    inner join timelines
-        on deals.deal_key = timelines.deal_key
-    left join quantities
-        on deals.deal_key = quantities.deal_key
-    cross join range_qualifier
 )
 
 select
-    deal_key,
-    supplier_iso3,
-    recipient_iso3,
-    weapon_system_id,
-    system_name,
-    is_generic_system,
-    category,
-    quantity_low,
-    quantity_high,
-    quantity_qualifier,
-    has_quantity_conflict,
-    furthest_stage,
-    furthest_stage_order,
-    furthest_stage_date_iso,
-    furthest_stage_date_earliest,
-    furthest_stage_date_latest,
-    first_stage_date,
-    stage_timeline,
-    supply_start_year,
-    supply_end_year,
-    doc_count,
-    doc_ids,
-    stage_fact_count,
-    fact_ids
-from final
+    deals.deal_key,
+    deals.supplier_iso3,
+    deals.recipient_iso3,
+    deals.weapon_system_id,
+    deals.system_name,
+    deals.is_generic_system,
+    deals.category,
+    quantities.quantity_low,
+    quantities.quantity_high,
+    case
+        when quantities.deal_key is null then null
+        when quantities.distinct_quantity_count > 1 then range_qualifier.qualifier
+        when quantities.distinct_qualifier_count > 1 then range_qualifier.qualifier
+        else quantities.only_qualifier
+    end as quantity_qualifier,
+    coalesce(quantities.distinct_quantity_count > 1, false) as has_quantity_conflict,
+    furthest_stage.deal_stage as furthest_stage,
+    furthest_stage.stage_order as furthest_stage_order,
+    furthest_stage.stage_date_iso as furthest_stage_date_iso,
+    furthest_stage.stage_date_earliest as furthest_stage_date_earliest,
+    furthest_stage.stage_date_latest as furthest_stage_date_latest,
+    timelines.first_stage_date,
+    timelines.stage_timeline,
+    deals.supply_start_year,
+    deals.supply_end_year,
+    deals.doc_count,
+    deals.doc_ids,
+    deals.stage_fact_count,
+    deals.fact_ids
+from deals
+inner join lifecycles as furthest_stage
+    on
+        deals.deal_key = furthest_stage.deal_key
+        and furthest_stage.recency_rank = 1
+inner join timelines
+    on deals.deal_key = timelines.deal_key
+left join quantities
+    on deals.deal_key = quantities.deal_key
+cross join range_qualifier

@@ -1,5 +1,7 @@
 -- One row per dated event with its stated figures; each figure keeps the bounds its figure_qualifier
 -- puts on the true value (the qualifier vocabulary's rules; an open bound is null).
+{% set event_figures = ['killed', 'displaced', 'troops', 'area_km2'] %}
+
 with events as (
     select
         fact_id,
@@ -23,71 +25,30 @@ with events as (
         figure_qualifier,
         evidence
     from {{ ref('stg_facts__events') }}
-),
-
-final as (
-    select
-        events.fact_id,
-        events.doc_id,
-        events.event_type,
-        events.event_name,
-        events.event_date_iso,
-        events.event_date_earliest,
-        events.event_date_latest,
-        events.event_date_precision,
-        events.event_date_basis,
-        events.date_basis_note,
-        events.end_date_iso,
-        events.end_date_latest,
-        events.location_iso3,
-        events.location_detail,
-        events.killed,
-        {{ bound_from('qualifiers.lower_bound_from', 'events.killed') }} as killed_lower,
-        {{ bound_from('qualifiers.upper_bound_from', 'events.killed') }} as killed_upper,
-        events.displaced,
-        {{ bound_from('qualifiers.lower_bound_from', 'events.displaced') }} as displaced_lower,
-        {{ bound_from('qualifiers.upper_bound_from', 'events.displaced') }} as displaced_upper,
-        events.troops,
-        {{ bound_from('qualifiers.lower_bound_from', 'events.troops') }} as troops_lower,
-        {{ bound_from('qualifiers.upper_bound_from', 'events.troops') }} as troops_upper,
-        events.area_km2,
-        {{ bound_from('qualifiers.lower_bound_from', 'events.area_km2') }} as area_km2_lower,
-        {{ bound_from('qualifiers.upper_bound_from', 'events.area_km2') }} as area_km2_upper,
-        events.figure_qualifier,
-        qualifiers.is_exact as figures_are_exact,
-        events.evidence
-    from events
-    {{ join_qualifier_rules('events.figure_qualifier', join_type='left') }}
 )
 
 select
-    fact_id,
-    doc_id,
-    event_type,
-    event_name,
-    event_date_iso,
-    event_date_earliest,
-    event_date_latest,
-    event_date_precision,
-    event_date_basis,
-    date_basis_note,
-    end_date_iso,
-    end_date_latest,
-    location_iso3,
-    location_detail,
-    killed,
-    killed_lower,
-    killed_upper,
-    displaced,
-    displaced_lower,
-    displaced_upper,
-    troops,
-    troops_lower,
-    troops_upper,
-    area_km2,
-    area_km2_lower,
-    area_km2_upper,
-    figure_qualifier,
-    figures_are_exact,
-    evidence
-from final
+    events.fact_id,
+    events.doc_id,
+    events.event_type,
+    events.event_name,
+    events.event_date_iso,
+    events.event_date_earliest,
+    events.event_date_latest,
+    events.event_date_precision,
+    events.event_date_basis,
+    events.date_basis_note,
+    events.end_date_iso,
+    events.end_date_latest,
+    events.location_iso3,
+    events.location_detail,
+    {%- for figure in event_figures %}
+        events.{{ figure }},
+        {{ bound_from('qualifiers.lower_bound_from', 'events.' ~ figure) }} as {{ figure }}_lower,
+        {{ bound_from('qualifiers.upper_bound_from', 'events.' ~ figure) }} as {{ figure }}_upper,
+    {%- endfor %}
+    events.figure_qualifier,
+    qualifiers.is_exact as figures_are_exact,
+    events.evidence
+from events
+{{ join_qualifier_rules('events.figure_qualifier', join_type='left') }}

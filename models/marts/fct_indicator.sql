@@ -17,49 +17,26 @@ with indicators as (
         qualifier,
         evidence
     from {{ ref('stg_facts__indicators') }}
-),
-
-final as (
-    select
-        indicators.fact_id,
-        indicators.doc_id,
-        indicators.subject_code,
-        indicators.subject_kind,
-        case when indicators.subject_kind = 'country' then indicators.subject_code end as subject_iso3,
-        case when indicators.subject_kind = 'organization' then indicators.subject_code end as subject_org_code,
-        indicators.indicator,
-        indicators.value,
-        {{ bound_from('qualifiers.lower_bound_from', 'indicators.value') }} as value_lower,
-        {{ bound_from('qualifiers.upper_bound_from', 'indicators.value', 'indicators.value_range_top') }} as value_upper,
-        indicators.unit,
-        indicators.ref_year,
-        indicators.ref_date_iso,
-        indicators.ref_date_earliest,
-        indicators.ref_date_precision,
-        indicators.qualifier,
-        qualifiers.is_exact,
-        indicators.evidence
-    from indicators
-    {{ join_qualifier_rules('indicators.qualifier') }}
 )
 
 select
-    fact_id,
-    doc_id,
-    subject_code,
-    subject_kind,
-    subject_iso3,
-    subject_org_code,
-    indicator,
-    value,
-    value_lower,
-    value_upper,
-    unit,
-    ref_year,
-    ref_date_iso,
-    ref_date_earliest,
-    ref_date_precision,
-    qualifier,
-    is_exact,
-    evidence
-from final
+    indicators.fact_id,
+    indicators.doc_id,
+    indicators.subject_code,
+    indicators.subject_kind,
+    case when indicators.subject_kind = 'country' then indicators.subject_code end as subject_iso3,
+    case when indicators.subject_kind = 'organization' then indicators.subject_code end as subject_org_code,
+    indicators.indicator,
+    indicators.value,
+    {{ bound_from('qualifiers.lower_bound_from', 'indicators.value') }} as value_lower,
+    {{ bound_from('qualifiers.upper_bound_from', 'indicators.value', 'indicators.value_range_top') }} as value_upper,
+    indicators.unit,
+    indicators.ref_year,
+    indicators.ref_date_iso,
+    indicators.ref_date_earliest,
+    indicators.ref_date_precision,
+    indicators.qualifier,
+    qualifiers.is_exact,
+    indicators.evidence
+from indicators
+{{ join_qualifier_rules('indicators.qualifier') }}

@@ -92,35 +92,35 @@ pair_years as (
         on years.year_number between pairs.first_year and pairs.last_year
 ),
 
-status_at_year_end as (
+-- every spell in force on at least one day of a pair's year; the one still in force on 31 December (a pair's
+-- spells do not overlap, so at most one) gives the year-end status
+spells_in_year as (
     select
         pair_years.country_iso3,
         pair_years.org_code,
         pair_years.year_number,
         spells.status,
-        spells.start_basis
-    from pair_years
-    inner join spells
-        on
-            pair_years.country_iso3 = spells.country_iso3
-            and pair_years.org_code = spells.org_code
-            and {{ spell_in_force('spells', 'pair_years.year_end') }}
-),
-
-statuses_during_year as (
-    select
-        pair_years.country_iso3,
-        pair_years.org_code,
-        pair_years.year_number,
-        {{ dbt.listagg('distinct spells.status', "', '", 'order by spells.status') }} as statuses_during_year,
-        count(distinct spells.status) as status_count
+        spells.start_basis,
+        {{ spell_in_force('spells', 'pair_years.year_end') }} as is_in_force_at_year_end
     from pair_years
     inner join spells
         on
             pair_years.country_iso3 = spells.country_iso3
             and pair_years.org_code = spells.org_code
             and {{ spell_overlaps_period('spells', 'pair_years.year_start', 'pair_years.year_end') }}
-    group by pair_years.country_iso3, pair_years.org_code, pair_years.year_number
+),
+
+year_statuses as (
+    select
+        country_iso3,
+        org_code,
+        year_number,
+        max(case when is_in_force_at_year_end then status end) as status_at_year_end,
+        max(case when is_in_force_at_year_end then start_basis end) as start_basis_at_year_end,
+        {{ dbt.listagg('distinct status', "', '", 'order by status') }} as statuses_during_year,
+        count(distinct status) as status_count
+    from spells_in_year
+    group by country_iso3, org_code, year_number
 ),
 
 countries as (
@@ -128,53 +128,32 @@ countries as (
         iso3,
         country_name
     from {{ ref('dim_country') }}
-),
-
-final as (
-    select
-        pair_years.country_iso3 || ':' || pair_years.org_code || ':'
-        || cast(pair_years.year_number as {{ dbt.type_string() }}) as timeline_id,
-        pair_years.country_iso3,
-        countries.country_name,
-        pair_years.org_code,
-        organizations.org_name,
-        organizations.org_type,
-        pair_years.year_number,
-        case
-            when status_at_year_end.status is not null then status_at_year_end.status
-            when pair_years.year_end < pair_years.first_known_on then 'not_stated_yet'
-            else 'no_record'
-        end as status_at_year_end,
-        status_at_year_end.start_basis as start_basis_at_year_end,
-        statuses_during_year.statuses_during_year,
-        coalesce(statuses_during_year.status_count, 0) > 1 as status_changed_during_year
-    from pair_years
-    inner join countries
-        on pair_years.country_iso3 = countries.iso3
-    inner join organizations
-        on pair_years.org_code = organizations.org_code
-    left join status_at_year_end
-        on
-            pair_years.country_iso3 = status_at_year_end.country_iso3
-            and pair_years.org_code = status_at_year_end.org_code
-            and pair_years.year_number = status_at_year_end.year_number
-    left join statuses_during_year
-        on
-            pair_years.country_iso3 = statuses_during_year.country_iso3
-            and pair_years.org_code = statuses_during_year.org_code
-            and pair_years.year_number = statuses_during_year.year_number
 )
 
 select
-    timeline_id,
-    country_iso3,
-    country_name,
-    org_code,
-    org_name,
-    org_type,
-    year_number,
-    status_at_year_end,
-    start_basis_at_year_end,
-    statuses_during_year,
-    status_changed_during_year
-from final
+    pair_years.country_iso3 || ':' || pair_years.org_code || ':'
+    || cast(pair_years.year_number as {{ dbt.type_string() }}) as timeline_id,
+    pair_years.country_iso3,
+    countries.country_name,
+    pair_years.org_code,
+    organizations.org_name,
+    organizations.org_type,
+    pair_years.year_number,
+    case
+        when year_statuses.status_at_year_end is not null then year_statuses.status_at_year_end
+        when pair_years.year_end < pair_years.first_known_on then 'not_stated_yet'
+        else 'no_record'
+    end as status_at_year_end,
+    year_statuses.start_basis_at_year_end,
+    year_statuses.statuses_during_year,
+    coalesce(year_statuses.status_count, 0) > 1 as status_changed_during_year
+from pair_years
+inner join countries
+    on pair_years.country_iso3 = countries.iso3
+inner join organizations
+    on pair_years.org_code = organizations.org_code
+left join year_statuses
+    on
+        pair_years.country_iso3 = year_statuses.country_iso3
+        and pair_years.org_code = year_statuses.org_code
+        and pair_years.year_number = year_statuses.year_number

@@ -114,60 +114,39 @@ supplier_years as (
         recipient_iso3,
         year_number
     from supply_years
-),
-
-final as (
-    select
-        supplier_years.supplier_iso3 || ':' || supplier_years.recipient_iso3 || ':'
-        || cast(supplier_years.year_number as {{ dbt.type_string() }}) as supplier_year_id,
-        supplier_years.supplier_iso3,
-        supplier_years.recipient_iso3,
-        supplier_years.year_number,
-        supplier_years.supplier_iso3 = 'RUS' as is_russia,
-        share_years.min_arms_share_pct,
-        share_years.max_arms_share_pct,
-        share_years.arms_share_measures,
-        share_years.max_other_share_pct,
-        share_years.best_arms_supplier_rank,
-        share_years.worst_arms_supplier_rank,
-        share_years.share_fact_ids,
-        coalesce(deal_years.deal_stage_count, 0) as deal_stage_count,
-        coalesce(deal_years.system_count, 0) as system_count,
-        deal_years.systems_and_stages,
-        coalesce(supply_years.supplying_deal_count, 0) as supplying_deal_count
-    from supplier_years
-    left join share_years
-        on
-            supplier_years.supplier_iso3 = share_years.supplier_iso3
-            and supplier_years.recipient_iso3 = share_years.recipient_iso3
-            and supplier_years.year_number = share_years.year_number
-    left join deal_years
-        on
-            supplier_years.supplier_iso3 = deal_years.supplier_iso3
-            and supplier_years.recipient_iso3 = deal_years.recipient_iso3
-            and supplier_years.year_number = deal_years.year_number
-    left join supply_years
-        on
-            supplier_years.supplier_iso3 = supply_years.supplier_iso3
-            and supplier_years.recipient_iso3 = supply_years.recipient_iso3
-            and supplier_years.year_number = supply_years.year_number
 )
 
 select
-    supplier_year_id,
-    supplier_iso3,
-    recipient_iso3,
-    year_number,
-    is_russia,
-    min_arms_share_pct,
-    max_arms_share_pct,
-    arms_share_measures,
-    max_other_share_pct,
-    best_arms_supplier_rank,
-    worst_arms_supplier_rank,
-    share_fact_ids,
-    deal_stage_count,
-    system_count,
-    systems_and_stages,
-    supplying_deal_count
-from final
+    supplier_years.supplier_iso3 || ':' || supplier_years.recipient_iso3 || ':'
+    || cast(supplier_years.year_number as {{ dbt.type_string() }}) as supplier_year_id,
+    supplier_years.supplier_iso3,
+    supplier_years.recipient_iso3,
+    supplier_years.year_number,
+    supplier_years.supplier_iso3 = 'RUS' as is_russia,
+    share_years.min_arms_share_pct,
+    share_years.max_arms_share_pct,
+    share_years.arms_share_measures,
+    share_years.max_other_share_pct,
+    share_years.best_arms_supplier_rank,
+    share_years.worst_arms_supplier_rank,
+    share_years.share_fact_ids,
+    coalesce(deal_years.deal_stage_count, 0) as deal_stage_count,
+    coalesce(deal_years.system_count, 0) as system_count,
+    deal_years.systems_and_stages,
+    coalesce(supply_years.supplying_deal_count, 0) as supplying_deal_count
+from supplier_years
+left join share_years
+    on
+        supplier_years.supplier_iso3 = share_years.supplier_iso3
+        and supplier_years.recipient_iso3 = share_years.recipient_iso3
+        and supplier_years.year_number = share_years.year_number
+left join deal_years
+    on
+        supplier_years.supplier_iso3 = deal_years.supplier_iso3
+        and supplier_years.recipient_iso3 = deal_years.recipient_iso3
+        and supplier_years.year_number = deal_years.year_number
+left join supply_years
+    on
+        supplier_years.supplier_iso3 = supply_years.supplier_iso3
+        and supplier_years.recipient_iso3 = supply_years.recipient_iso3
+        and supplier_years.year_number = supply_years.year_number

@@ -343,59 +343,39 @@ countries as (
         iso3,
         country_name
     from {{ ref('dim_country') }}
-),
-
-final as (
-    select
-        tie_years.from_iso3 || ':' || tie_years.to_iso3 || ':' || tie_years.tie_kind || ':'
-        || cast(tie_years.year_number as {{ dbt.type_string() }}) as tie_year_id,
-        tie_years.from_iso3,
-        from_countries.country_name as from_country_name,
-        tie_years.to_iso3,
-        to_countries.country_name as to_country_name,
-        least(tie_years.from_iso3, tie_years.to_iso3) || '-' || greatest(tie_years.from_iso3, tie_years.to_iso3)
-            as country_pair,
-        tie_years.tie_kind,
-        tie_kinds.is_directed,
-        tie_kinds.from_role,
-        tie_kinds.to_role,
-        tie_years.year_number,
-        tie_bases.tie_basis,
-        tie_years.evidence_count,
-        tie_years.document_count,
-        latest_documents.doc_id as latest_doc_id
-    from tie_years
-    inner join tie_kinds
-        on tie_years.tie_kind = tie_kinds.tie_kind
-    inner join tie_bases
-        on tie_years.basis_rank = tie_bases.basis_rank
-    inner join latest_documents
-        on
-            tie_years.from_iso3 = latest_documents.from_iso3
-            and tie_years.to_iso3 = latest_documents.to_iso3
-            and tie_years.tie_kind = latest_documents.tie_kind
-            and tie_years.year_number = latest_documents.year_number
-            and latest_documents.recency = 1
-    inner join countries as from_countries
-        on tie_years.from_iso3 = from_countries.iso3
-    inner join countries as to_countries
-        on tie_years.to_iso3 = to_countries.iso3
 )
 
 select
-    tie_year_id,
-    from_iso3,
-    from_country_name,
-    to_iso3,
-    to_country_name,
-    country_pair,
-    tie_kind,
-    is_directed,
-    from_role,
-    to_role,
-    year_number,
-    tie_basis,
-    evidence_count,
-    document_count,
-    latest_doc_id
-from final
+    tie_years.from_iso3 || ':' || tie_years.to_iso3 || ':' || tie_years.tie_kind || ':'
+    || cast(tie_years.year_number as {{ dbt.type_string() }}) as tie_year_id,
+    tie_years.from_iso3,
+    from_countries.country_name as from_country_name,
+    tie_years.to_iso3,
+    to_countries.country_name as to_country_name,
+    least(tie_years.from_iso3, tie_years.to_iso3) || '-' || greatest(tie_years.from_iso3, tie_years.to_iso3)
+        as country_pair,
+    tie_years.tie_kind,
+    tie_kinds.is_directed,
+    tie_kinds.from_role,
+    tie_kinds.to_role,
+    tie_years.year_number,
+    tie_bases.tie_basis,
+    tie_years.evidence_count,
+    tie_years.document_count,
+    latest_documents.doc_id as latest_doc_id
+from tie_years
+inner join tie_kinds
+    on tie_years.tie_kind = tie_kinds.tie_kind
+inner join tie_bases
+    on tie_years.basis_rank = tie_bases.basis_rank
+inner join latest_documents
+    on
+        tie_years.from_iso3 = latest_documents.from_iso3
+        and tie_years.to_iso3 = latest_documents.to_iso3
+        and tie_years.tie_kind = latest_documents.tie_kind
+        and tie_years.year_number = latest_documents.year_number
+        and latest_documents.recency = 1
+inner join countries as from_countries
+    on tie_years.from_iso3 = from_countries.iso3
+inner join countries as to_countries
+    on tie_years.to_iso3 = to_countries.iso3

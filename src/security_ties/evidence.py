@@ -33,10 +33,15 @@ class EvidenceError(Exception):
     """Raised when the corpus or a seed cannot be read as evidence."""
 
 
+def normalise_cased(text: str) -> str:
+    """The evidence normalisation without case folding (NFKC, quotes and dashes folded, spaces collapsed)."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLDS)
+    return _WHITESPACE.sub(" ", folded).strip()
+
+
 def normalise(text: str) -> str:
     """Fold a text so that a quote copied by hand matches the published text."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLDS)
-    return _WHITESPACE.sub(" ", folded).strip().casefold()
+    return normalise_cased(text).casefold()
 
 
 def sha256_of(path: Path) -> str:

@@ -26,13 +26,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from security_ties import lexicon
 from security_ties.evidence import Corpus, normalise, verify
 from security_ties.mentions import (
-    DATE_KINDS, ENTITY_KINDS, Alias, Mention, coverage, fold_case, load_aliases, normalise_cased,
+    DATE_KINDS, ENTITY_KINDS, Alias, CorpusMention, coverage, fold_case, load_aliases, normalise_cased,
 )
 from security_ties.project import Project
 from security_ties.validate import SeedValidationError, validate_seeds
-from security_ties.value_check import load_hedges
+from security_ties.value_check import hedge_before, load_hedges
 
 REVIEW_COLUMNS = ("accept", "mention_kind", "mention")
 ACCEPTED = {"yes", "y", "true", "1", "accept"}
@@ -142,44 +143,29 @@ def add_document(project: Project, text_path: Path, *, publisher: str, published
 # ---------------------------------------------------------------------------------------------------------
 # suggestions
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "twice": 2, "thrice": 3,
-}
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
-_MONTH_NUMBERS = {name: number for number, name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"), start=1)}
-
-
-def parse_number(mention: Mention, text: str, hedges: dict[str, set[str]]) -> tuple[str, str]:
+def parse_number(mention: CorpusMention, text: str, hedges: dict[str, set[str]]) -> tuple[str, str]:
     """(value as written in a seed, qualifier) for a number mention; ('', '') when it holds no single number.
-    The qualifier comes from the hedge word in front of it (`value_check.load_hedges`: the qualifier vocabulary)."""
-    words = mention.text.lower().split()
+    Digits and number words are read by `lexicon`, with the scale after them ("$3 trillion", "three million");
+    the qualifier comes from the hedge word in front (`value_check.hedge_before`: the qualifier vocabulary)."""
     value: float | None = None
     if re.fullmatch(r"[\d,.]+", mention.text):
         value = float(mention.text.replace(",", ""))
-    elif words and words[0] in _NUMBER_WORDS:
-        value = float(_NUMBER_WORDS[words[0]])
+        if scale := lexicon.scale_after(text[mention.end:]):
+            value *= scale
+    elif values := lexicon.word_values(re.sub(rf" {lexicon.TIME_UNIT}$", "", mention.text.lower())):
+        value = values[-1]
     if value is None:
         return "", ""
-    following = text[mention.end:mention.end + 12].lower()
-    if scale := next((s for word, s in _SCALES.items() if re.match(rf" ?{word}\b", following)), None):
-        value *= scale
-    preceding = text[max(0, mention.start - 30):mention.start].lower().replace("$", "").rstrip()
-    hedge = next((phrase for phrase in sorted(hedges, key=len, reverse=True)
-                  if re.search(rf"(?:^|\W){re.escape(phrase)}$", preceding)), None)
+    hedge = hedge_before(fold_case(text), mention.start, hedges)
     qualifier = sorted(hedges[hedge])[0] if hedge else "exact"
     return (str(int(value)) if value.is_integer() else str(value)), qualifier
 
 
-def parse_date(mention: Mention, published: str) -> tuple[str, str, str, str]:
+def parse_date(mention: CorpusMention, published: str) -> tuple[str, str, str, str]:
     """(ISO date, precision, basis, basis note) for a date mention, resolved against the publication date."""
     words = re.findall(r"[a-z]+|\d+", mention.text.lower())
     year = next((w for w in words if re.fullmatch(r"\d{4}", w)), "")
-    month = next((_MONTH_NUMBERS[w] for w in words if w in _MONTH_NUMBERS), None)
+    month = next((number for w in words if (number := lexicon.month_number(w))), None)
     day = next((w for w in words if re.fullmatch(r"\d{1,2}", w)), "")
     published_year = int(published[:4])
     published_month = int(published[5:7]) if len(published) >= 7 else None
@@ -190,6 +176,9 @@ def parse_date(mention: Mention, published: str) -> tuple[str, str, str, str]:
     note = f"'{mention.text}' in a text published {published}"
     if month:
         resolved_year = published_year if published_month is None or month <= published_month else published_year - 1
+        if day:
+            return (f"{resolved_year}-{month:02d}-{int(day):02d}", "day", "relative_to_publication",
+                    note + f": {resolved_year}")
         return f"{resolved_year}-{month:02d}", "month", "relative_to_publication", note + f": {resolved_year}"
     if "last year" in mention.text.lower() or "previous year" in mention.text.lower():
         return str(published_year - 1), "year", "relative_to_publication", note
@@ -232,7 +221,7 @@ def recognised_codes(window: str, aliases: Sequence[Alias]) -> list[tuple[str, s
     return codes
 
 
-def target_seed(mention: Mention) -> str:
+def target_seed(mention: CorpusMention) -> str:
     """Where a mention of this kind is most often recorded; the reviewer may move a row to another seed."""
     if mention.kind == "money":
         return "trade_figures"
@@ -270,7 +259,7 @@ class _FactIds:
         return fact_id
 
 
-def _suggested_row(seed: str, header: Sequence[str], mention: Mention, text: str, published: str,
+def _suggested_row(seed: str, header: Sequence[str], mention: CorpusMention, text: str, published: str,
                    fact_id: str, aliases: Sequence[Alias], hedges: dict[str, set[str]]) -> dict[str, str]:
     window = evidence_window(text, mention.start, mention.end)
     codes = recognised_codes(window, aliases)

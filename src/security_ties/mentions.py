@@ -3,9 +3,10 @@
 A mention is anything a careful reader would expect to find in the fact base:
 
 - numbers in digits (classified as money, percent, year or plain number) and in words ("four",
-  "three decades", "dozens", "twice", "half", "a third");
-- dates written with a month name ("1 August 2024", "February 2024") and relative dates ("last year",
-  "in October", "two days later");
+  "three decades", "dozens", "twice", "half", "a third"), by the words of `lexicon`, which the value check
+  and `suggest` read too;
+- dates written with a month name or its abbreviation ("1 August 2024", "February 2024", "Feb. 22") and
+  relative dates ("last year", "in October", "two days later");
 - every country and organisation named, by the names in the reference seeds and the aliases in
   `entity_aliases` (demonyms such as "Armenian", capitals used for governments such as "Moscow",
   variants such as "Turkey");
@@ -23,13 +24,13 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from security_ties.evidence import Corpus, Quote, all_quotes, read_documents
+from security_ties import lexicon
+from security_ties.evidence import Corpus, Quote, all_quotes, normalise_cased, read_documents
 
 NUMBER_KINDS = ("money", "percent", "year", "number", "number_word")
 DATE_KINDS = ("date", "relative_date")
@@ -37,29 +38,11 @@ ENTITY_KINDS = ("country", "organization", "weapon_system")
 TIE_KINDS = ("relation", "stance")
 MENTION_KINDS = NUMBER_KINDS + DATE_KINDS + ENTITY_KINDS + TIE_KINDS
 
-_QUOTE_FOLDS = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-        "\u0060": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-        "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    }
-)
-_WHITESPACE = re.compile(r"\s+")
-
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_SMALL_NUMBERS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-)
-_UNITS = "days?|weeks?|months?|years?|decades?"
+_MONTHS = lexicon.month_names()
+_CARDINALS = "|".join(lexicon.CARDINALS)
 
 _DIGITS = re.compile(r"\d(?:[\d,.]*\d)?")
-_NUMBER_WORD = re.compile(
-    rf"\b(?:(?:{_SMALL_NUMBERS})(?:[- ](?:{_SMALL_NUMBERS}))?(?: (?:hundred|thousand|million|billion))?"
-    r"|hundreds|thousands|millions|dozens?|twice|thrice|half|a third|two[- ]thirds|a quarter|three[- ]quarters)"
-    rf"(?: (?:{_UNITS}))?\b"
-)
+_NUMBER_WORD = re.compile(rf"\b{lexicon.NUMBER_WORDS}(?: {lexicon.TIME_UNIT})?\b")
 _EXPLICIT_DATE = re.compile(
     rf"\b(?:\d{{1,2}} (?:{_MONTHS})(?:,? \d{{4}})?|(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
     rf"|(?:{_MONTHS}),? \d{{4}})\b"
@@ -67,8 +50,8 @@ _EXPLICIT_DATE = re.compile(
 _RELATIVE_DATE = re.compile(
     rf"\b(?:(?:last|next|this|previous|following|past|same) (?:year|month|week|decade|spring|summer|autumn|fall|winter|{_MONTHS})"
     rf"|(?:earlier|later) (?:this|that) (?:year|month|week)"
-    rf"|(?:\d+|{_SMALL_NUMBERS}|a few|several) (?:{_UNITS}) (?:later|earlier|ago|before|after)"
-    rf"|yesterday|(?:in|on|since|by|until|from|early|late|mid-|end of|beginning of) (?:{_MONTHS}))\b(?! \d)"
+    rf"|(?:\d+|{_CARDINALS}|a few|several) {lexicon.TIME_UNIT} (?:later|earlier|ago|before|after)"
+    rf"|yesterday|(?:in|on|since|by|until|from|early|late|mid-|end of|beginning of) (?:{_MONTHS}))\b(?!\.? \d)"
 )
 # a standing tie between two actors: an alliance, a backer, a base, a guard, an arms supplier, a dependence, a dialogue
 _RELATION = re.compile(
@@ -81,14 +64,7 @@ _STANCE = re.compile(
     r"\b(?:declin(?:e|es|ed|ing)|refus(?:e|es|ed|ing)|refrain(?:s|ed|ing)?|abstain(?:s|ed|ing)?"
     r"|did not respond|failed to respond|(?:does|do|did) not (?:intend|plan)|intends? to|will observe)\b"
 )
-# "may" is a month only where the cased text says "May"
-_CASE_SENSITIVE_WORDS = {"may": "May"}
-
-
-def normalise_cased(text: str) -> str:
-    """The evidence normalisation without case folding (NFKC, quotes and dashes folded, spaces collapsed)."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLDS)
-    return _WHITESPACE.sub(" ", folded).strip()
+_CASE_SENSITIVE_WORDS = lexicon.CAPITALISED_MONTH_WORDS
 
 
 def fold_case(text: str) -> str:
@@ -97,7 +73,7 @@ def fold_case(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Mention:
+class CorpusMention:
     doc_id: str
     kind: str
     start: int
@@ -121,8 +97,8 @@ class Alias:
 
 @dataclass
 class Coverage:
-    mentions: list[Mention]
-    uncovered: list[Mention]
+    mentions: list[CorpusMention]
+    uncovered: list[CorpusMention]
     by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (covered, total)
     by_document: dict[str, tuple[int, int]] = field(default_factory=dict)
     by_document_kind: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
@@ -180,13 +156,13 @@ def _context(text: str, start: int, end: int) -> str:
     return text[max(0, start - 60): end + 60]
 
 
-def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -> list[Mention]:
+def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -> list[CorpusMention]:
     """Every mention in one document's normalised (cased) text; a mention inside a longer one is dropped."""
     folded = fold_case(cased_text)
-    found: list[Mention] = []
+    found: list[CorpusMention] = []
 
     def add(kind: str, start: int, end: int, code: str = "") -> None:
-        found.append(Mention(doc_id, kind, start, end, cased_text[start:end], _context(cased_text, start, end), code))
+        found.append(CorpusMention(doc_id, kind, start, end, cased_text[start:end], _context(cased_text, start, end), code))
 
     for match in _DIGITS.finditer(folded):
         add(_digit_kind(folded, match.start(), match.end()), match.start(), match.end())
@@ -222,10 +198,10 @@ def find_tie_mentions(doc_id: str, cased_text: str, folded: str) -> list[Mention
 
 
 def _digit_kind(text: str, start: int, end: int) -> str:
-    before, after = text[max(0, start - 2):start], text[end:end + 10]
-    if "$" in before or "€" in before or re.match(r" ?(?:billion|million|thousand|bn|dollars|usd|euros?)\b", after):
+    before, after = text[max(0, start - 2):start], text[end:end + 12]
+    if "$" in before or "€" in before or lexicon.scale_after(after) or re.match(r" ?(?:dollars|usd|euros?)\b", after):
         return "money"
-    if re.match(r" ?(?:%|percent|per cent)", after):
+    if lexicon.percent_after(after):
         return "percent"
     if re.fullmatch(r"(?:19|20)\d\d", text[start:end]):
         return "year"
@@ -237,10 +213,10 @@ def _case_sensitive_ok(cased_text: str, start: int, end: int) -> bool:
     return all(_CASE_SENSITIVE_WORDS.get(w.lower(), w) == w for w in words if w.lower() in _CASE_SENSITIVE_WORDS)
 
 
-def _drop_nested(mentions: list[Mention]) -> list[Mention]:
+def _drop_nested(mentions: list[CorpusMention]) -> list[CorpusMention]:
     """Keep the longest mention where they overlap ("two days later" is one relative date, not also "two")."""
     ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
-    kept: list[Mention] = []
+    kept: list[CorpusMention] = []
     for mention in ordered:
         if kept and mention.start < kept[-1].end:
             continue
@@ -299,8 +275,8 @@ def coverage(corpus_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] | None = 
     exclusions = _read_csv(exclusions_csv) if exclusions_csv.is_file() else []
     excluded = _excluded_entities(exclusions, aliases)
     recorded = recorded_codes(facts_dir, aliases)
-    mentions: list[Mention] = []
-    uncovered: list[Mention] = []
+    mentions: list[CorpusMention] = []
+    uncovered: list[CorpusMention] = []
     for doc_id in corpus.documents:
         if doc_ids and doc_id not in doc_ids:
             continue
@@ -318,7 +294,7 @@ def coverage(corpus_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] | None = 
                     _tally_by_document_kind(mentions, uncovered))
 
 
-def _tally(mentions: Sequence[Mention], uncovered: Sequence[Mention], attribute: str) -> dict[str, tuple[int, int]]:
+def _tally(mentions: Sequence[CorpusMention], uncovered: Sequence[CorpusMention], attribute: str) -> dict[str, tuple[int, int]]:
     total = Counter(getattr(m, attribute) for m in mentions)
     missing = Counter(getattr(m, attribute) for m in uncovered)
     return {key: (total[key] - missing[key], total[key]) for key in sorted(total)}

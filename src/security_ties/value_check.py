@@ -10,6 +10,9 @@ skipped by accident), read by its kind:
 - year (`year`, `*_year`): a four-digit number in the quote;
 - count (anything else: quantity, rank, killed, troops ...): a number, or a number word ("four", "second").
 
+Number words, scale words and month names are read as `lexicon` spells them, the same list coverage and
+`suggest` read.
+
 The qualifier must fit the wording in front of the number: "almost $8 billion" is approx or less_than, never
 exact; an approx value needs "around", "roughly" ... in the quote. A date whose basis is `stated` must have its
 year, month name and day in the quote.
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from security_ties.evidence import normalise
-from security_ties import vocabulary
+from security_ties import lexicon, vocabulary
 from security_ties.problems import Located, display_path, listed
 from security_ties.validate import SeedData, is_numeric_type, number_problem, read_all_seeds
 from security_ties.validate import date_problem as malformed_date
@@ -38,21 +41,7 @@ EVIDENCE_COLUMN = "evidence"
 QUALIFIER_COLUMNS = ("qualifier", "figure_qualifier")
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
-_SCALES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "thousand": 1e3,
-           "k": 1e3}
-_SCALE_AFTER = re.compile(r"\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")\b")
-_PERCENT_AFTER = re.compile(r"\s*(%|percent\b|per cent\b)")
-_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "first": 1, "second": 2, "third": 3,
-    "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "dozen": 12,
-}
-_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
 _PHRASE = re.compile(r"[a-z]+(?: [a-z]+)*")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]
 
 
 class ValueCheckError(Exception):
@@ -65,8 +54,8 @@ class ValueCheckError(Exception):
 
 
 @dataclass(frozen=True)
-class Mention:
-    """A number as the quote states it: its value, the hedge word before it, and whether it is a percentage."""
+class StatedNumber:
+    """A number as a quote states it: its value, the hedge word before it, and whether it is a percentage."""
 
     value: float
     hedge: str
@@ -85,29 +74,30 @@ def load_hedges(seeds_dir: Path) -> dict[str, set[str]]:
     return hedges
 
 
-def _hedge_before(text: str, start: int, hedges: dict[str, set[str]]) -> str:
+def hedge_before(text: str, start: int, hedges: dict[str, set[str]]) -> str:
+    """The hedge phrase right in front of the number at `start` of lower-case `text` ("roughly $"), or ""."""
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(hedges, key=len, reverse=True))) + r")\s+(?:\$\s*)?$")
     match = pattern.search(text[max(0, start - 24):start])
     return match.group(1) if match else ""
 
 
-def mentions(quote: str, hedges: dict[str, set[str]]) -> list[Mention]:
-    """Every number the quote states, with the scale word after it applied ("$2.2 billion" -> 2.2e9)."""
+def stated_numbers(quote: str, hedges: dict[str, set[str]]) -> list[StatedNumber]:
+    """Every number the quote states, in digits or in words (`lexicon`), also with the scale word after it applied
+    ("$2.2 billion" -> 2.2 and 2.2e9, "three million" -> 3 and 3e6)."""
     text = normalise(quote)
-    found: list[Mention] = []
+    found: list[StatedNumber] = []
     for match in _NUMBER.finditer(text):
         digits = match.group(1).replace(",", "") + (match.group(2) or "")
         number = float(digits)
         rest = text[match.end():]
-        hedge = _hedge_before(text, match.start(), hedges)
-        is_percent = bool(_PERCENT_AFTER.match(rest))
+        hedge = hedge_before(text, match.start(), hedges)
         year_shaped = bool(re.fullmatch(r"\d{4}", digits))
-        found.append(Mention(number, hedge, is_percent, year_shaped))
-        if scale := _SCALE_AFTER.match(rest):
-            found.append(Mention(number * _SCALES[scale.group(1)], hedge, False, False))
-    for match in _WORD.finditer(text):
-        found.append(Mention(float(_WORDS[match.group(1)]), _hedge_before(text, match.start(), hedges),
-                             bool(_PERCENT_AFTER.match(text[match.end():])), False))
+        found.append(StatedNumber(number, hedge, lexicon.percent_after(rest), year_shaped))
+        if scale := lexicon.scale_after(rest):
+            found.append(StatedNumber(number * scale, hedge, False, False))
+    for start, end, values in lexicon.number_words_in(text):
+        hedge, is_percent = hedge_before(text, start, hedges), lexicon.percent_after(text[end:])
+        found += [StatedNumber(value, hedge, is_percent, False) for value in values]
     return found
 
 
@@ -135,14 +125,14 @@ def _same(a: float, b: float) -> bool:
 def value_problem(value: float, kind: str, qualifier: str, quote: str,
                   hedges: dict[str, set[str]]) -> str | None:
     """Why `value` is not what the quote states (None when it is)."""
-    candidates = [m for m in mentions(quote, hedges) if _same(m.value, value)]
+    candidates = [m for m in stated_numbers(quote, hedges) if _same(m.value, value)]
     if kind == "percent":
         candidates = [m for m in candidates if m.is_percent]
     elif kind == "year":
         candidates = [m for m in candidates if m.is_year_shaped]
     if not candidates:
         wanted = {"percent": "as a percentage", "year": "as a year"}.get(kind, "")
-        stated = [plain(v) for v in sorted({m.value for m in mentions(quote, hedges)})] or ["none"]
+        stated = [plain(v) for v in sorted({m.value for m in stated_numbers(quote, hedges)})] or ["none"]
         return f"{plain(value)} is not stated {wanted} in the quote (numbers it states: {', '.join(stated)})".replace("  ", " ")
     if kind == "year" or qualifier in ("", "range"):
         return None
@@ -164,12 +154,12 @@ def date_problem(value: str, precision: str, quote: str) -> str | None:
     if parts[0] not in re.findall(r"\d{4}", text):
         missing.append(f"year {parts[0]}")
     if len(parts) > 1 and precision in ("month", "day"):
-        month = _MONTHS[int(parts[1]) - 1]
-        if not re.search(rf"\b{month[:3]}", text):
-            missing.append(f"month {month.capitalize()}")
+        month = lexicon.month_names(int(parts[1]))
+        if not re.search(rf"\b{month}", text):
+            missing.append(f"month {lexicon.MONTHS[int(parts[1]) - 1][0].capitalize()}")
         elif len(parts) > 2 and precision == "day":
             day = str(int(parts[2]))
-            if not re.search(rf"\b{month[:3]}\w*\.?\s+{day}\b|\b{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month[:3]}", text):
+            if not re.search(rf"\b{month}\s+{day}\b|\b{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}", text):
                 missing.append(f"day {day}")
     if not missing:
         return None

@@ -62,48 +62,19 @@ provenance as (
         fact_table,
         fact_id
     from {{ ref('fct_fact_provenance') }}
-),
-
-missing as (
-    select
-        fact_table,
-        fact_id,
-        'missing from provenance' as problem
-    from fact_rows
-    where not exists (
-        select 1 from provenance
-        where provenance.fact_table = fact_rows.fact_table and provenance.fact_id = fact_rows.fact_id
-    )
-),
-
-extra as (
-    select
-        fact_table,
-        fact_id,
-        'provenance without a fact' as problem
-    from provenance
-    where not exists (
-        select 1 from fact_rows
-        where fact_rows.fact_table = provenance.fact_table and fact_rows.fact_id = provenance.fact_id
-    )
-),
-
-final as (
-    select
-        fact_table,
-        fact_id,
-        problem
-    from missing
-    union all
-    select
-        fact_table,
-        fact_id,
-        problem
-    from extra
 )
 
+-- a fact row with no provenance row, or a provenance row with no fact row
 select
-    fact_table,
-    fact_id,
-    problem
-from final
+    coalesce(fact_rows.fact_table, provenance.fact_table) as fact_table,
+    coalesce(fact_rows.fact_id, provenance.fact_id) as fact_id,
+    case
+        when provenance.fact_id is null then 'missing from provenance'
+        else 'provenance without a fact'
+    end as problem
+from fact_rows
+full outer join provenance
+    on
+        fact_rows.fact_table = provenance.fact_table
+        and fact_rows.fact_id = provenance.fact_id
+where fact_rows.fact_id is null or provenance.fact_id is null
