@@ -290,7 +290,7 @@ def _suggested_row(seed: str, header: Sequence[str], mention: CorpusMention, tex
     return {column: proposal.get(column, "") for column in header}
 
 
-def _suggested_tie(mention: Mention, countries: Sequence[str], published: str) -> dict[str, str]:
+def _suggested_tie(mention: CorpusMention, countries: Sequence[str], published: str) -> dict[str, str]:
     """A tie between the first two countries of the window, as a present-tense statement dated at publication; the
     reviewer sets tie_kind and the direction (seeds/vocabulary/tie_kinds.csv) and moves a past or dated tie."""
     precision = {1: "year", 2: "month", 3: "day"}[len(published.split("-"))]

@@ -186,11 +186,11 @@ def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -
     return _drop_nested(found)
 
 
-def find_tie_mentions(doc_id: str, cased_text: str, folded: str) -> list[Mention]:
+def find_tie_mentions(doc_id: str, cased_text: str, folded: str) -> list[CorpusMention]:
     """Relation words (a standing tie: ally, backer, guards, base, supplier, reliant on, strategic dialogue ...) and
     stance words (declined, refused, refrains, abstains, did not respond, does not intend, will observe ...)."""
     return [
-        Mention(doc_id, kind, match.start(), match.end(), cased_text[match.start():match.end()],
+        CorpusMention(doc_id, kind, match.start(), match.end(), cased_text[match.start():match.end()],
                 _context(cased_text, match.start(), match.end()))
         for pattern, kind in ((_RELATION, "relation"), (_STANCE, "stance"))
         for match in pattern.finditer(folded)
@@ -300,7 +300,7 @@ def _tally(mentions: Sequence[CorpusMention], uncovered: Sequence[CorpusMention]
     return {key: (total[key] - missing[key], total[key]) for key in sorted(total)}
 
 
-def _tally_by_document_kind(mentions: Sequence[Mention], uncovered: Sequence[Mention]) -> dict[tuple[str, str], tuple[int, int]]:
+def _tally_by_document_kind(mentions: Sequence[CorpusMention], uncovered: Sequence[CorpusMention]) -> dict[tuple[str, str], tuple[int, int]]:
     total = Counter((m.doc_id, m.kind) for m in mentions)
     missing = Counter((m.doc_id, m.kind) for m in uncovered)
     return {key: (total[key] - missing[key], total[key]) for key in sorted(total)}
