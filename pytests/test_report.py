@@ -17,7 +17,7 @@ from headless import SCREENSHOTS, count, non_white_fraction, rendered_dom, scree
 from security_ties.project import Project
 from security_ties.report import TIMELINE_END, TIMELINE_START, charts, write_report
 
-CHARTS = ("alignment", "trade", "arms")
+CHARTS = ("alignment", "trade", "arms", "ties")
 
 
 def sections(dom: str) -> dict[str, str]:

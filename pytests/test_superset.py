@@ -42,6 +42,9 @@ SPELLS_SQL = (
     "from marts.fct_membership_spell as s left join marts.dim_country as c on c.iso3 = s.country_iso3"
 )
 TRADE_DATASET_SQL = (ROOT / "superset" / "datasets" / "trade_by_partner.sql").read_text(encoding="utf-8")
+TIES_DATASET_SQL = (ROOT / "superset" / "datasets" / "security_ties.sql").read_text(encoding="utf-8")
+TIES_COLUMNS = ["country_pair", "tie_kind", "from_country_name", "to_country_name", "year_number", "tie_basis",
+                "evidence_count", "latest_doc_id"]
 TIMELINE_SQL = ("select status_at_year_end, count(*) as years from marts.mart_alignment_timeline "
                 "group by status_at_year_end order by status_at_year_end")
 
@@ -211,6 +214,7 @@ def test_dashboard_with_alignment_and_trade_charts(api: Api, server: Server, dat
     dashboard = int(api.call("POST", "/api/v1/dashboard/", {"dashboard_title": title, "published": True})["id"])
     spells = create_dataset(api, database_id, "membership_spells_gantt", SPELLS_SQL)
     trade = create_dataset(api, database_id, "trade_by_partner", TRADE_DATASET_SQL)
+    ties = create_dataset(api, database_id, "security_ties", TIES_DATASET_SQL)
     value = {"expressionType": "SIMPLE", "column": {"column_name": "value_musd"}, "aggregate": "MAX",
              "label": "value, million USD"}
     charts = {
@@ -231,10 +235,19 @@ def test_dashboard_with_alignment_and_trade_charts(api: Api, server: Server, dat
              "y_axis_title": "million USD (log scale)", "y_axis_title_margin": 50},
             {"columns": ["trade_year", "series", "flow"], "metrics": [value]},
             dashboard),
+        "Security ties by pair, kind and year": create_chart(
+            api, "Security ties by pair, kind and year", ties,
+            {"viz_type": "table", "query_mode": "raw", "all_columns": TIES_COLUMNS, "adhoc_filters": [],
+             "row_limit": 10000, "order_by_cols": ['["country_pair", true]', '["tie_kind", true]',
+                                                   '["year_number", true]']},
+            {"columns": TIES_COLUMNS, "metrics": [], "orderby": [["country_pair", True], ["tie_kind", True],
+                                                                 ["year_number", True]]},
+            dashboard),
     }
     lanes = warehouse_rows(published_warehouse, "select count(distinct (country_iso3, org_code)) "
                                                  "from marts.fct_membership_spell")[0][0]
-    heights = {"Alignment timeline (membership spells)": max(56, 16 + 3 * lanes), "Trade by partner and year": 56}
+    heights = {"Alignment timeline (membership spells)": max(56, 16 + 3 * lanes), "Trade by partner and year": 56,
+               "Security ties by pair, kind and year": 80}
     api.call("PUT", f"/api/v1/dashboard/{dashboard}", {
         "position_json": json.dumps(dashboard_layout(title, [(i, n, heights[n]) for n, i in charts.items()]))})
 
@@ -244,6 +257,8 @@ def test_dashboard_with_alignment_and_trade_charts(api: Api, server: Server, dat
         "Trade by partner and year": warehouse_rows(
             published_warehouse,
             f"select count(*) from (select distinct trade_year, series, flow from ({TRADE_DATASET_SQL}))")[0][0],
+        "Security ties by pair, kind and year": warehouse_rows(
+            published_warehouse, "select count(*) from marts.mart_security_ties")[0][0],
     }
     for name, chart in charts.items():
         data = api.call("GET", f"/api/v1/chart/{chart}/data/")["result"][0]

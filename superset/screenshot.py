@@ -30,12 +30,13 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--hide-scrollbars", "--disable-dev-shm-usage"]
 
-# Each chart holder's state, read in the page once nothing is loading any more.
+# Each chart holder's state, read in the page once nothing is loading any more. A plot draws a canvas or an SVG; a
+# table chart draws rows.
 CHART_STATES_JS = """
 return Array.from(document.querySelectorAll('.dashboard-component-chart-holder')).map(holder => ({
   title: (holder.querySelector('[data-test="editable-title"], .header-title') || {}).textContent || '',
   loading: holder.querySelector('.loading, [data-test="loading-indicator"]') !== null,
-  drawn: holder.querySelectorAll('canvas, .echarts-for-react svg, svg.main-svg').length,
+  drawn: holder.querySelectorAll('canvas, .echarts-for-react svg, svg.main-svg, table tbody tr').length,
   empty: /No results/i.test(holder.textContent),
   error: holder.querySelector('.alert-danger, [role="alert"], .ant-alert-error') !== null,
 }));

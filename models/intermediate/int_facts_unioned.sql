@@ -141,6 +141,26 @@ claims as (
     from {{ ref('stg_facts__claims') }}
 ),
 
+ties as (
+    select
+        'ties' as fact_table,
+        fact_id,
+        doc_id,
+        from_code as subject_code,
+        coalesce(as_of_date_iso, cast(start_year as {{ dbt.type_string() }})) as fact_date_iso,
+        case
+            when as_of_date_iso is not null then as_of_date_precision
+            when start_year is not null then 'year'
+        end as fact_date_precision,
+        case
+            when as_of_date_iso is not null then as_of_date_basis
+            when start_year is not null then 'stated'
+        end as fact_date_basis,
+        cast(null as {{ dbt.type_string() }}) as qualifier,
+        evidence
+    from {{ ref('stg_facts__ties') }}
+),
+
 fact_tables as (
     select
         fact_table,
@@ -169,6 +189,8 @@ unioned as (
     select * from indicators
     union all
     select * from claims
+    union all
+    select * from ties
 ),
 
 final as (

@@ -54,6 +54,7 @@ ROW_COUNTS: Mapping[str, tuple[int, int | None]] = MappingProxyType({
     "fct_trade_flow": (1, None),
     "fct_treaty_event": (1, None),
     "mart_alignment_timeline": (1, None),
+    "mart_security_ties": (1, None),
     "mart_arms_supplier_shift": (1, None),
     "mart_trade_partners": (1, None),
     # may rightly be empty, so no suite: every rule of these marts is a dbt test

@@ -17,7 +17,7 @@ from security_ties import build as build_module
 from security_ties import info as info_module
 from security_ties.evidence import EvidenceError, verify
 from security_ties.intake import IntakeError
-from security_ties.mentions import coverage
+from security_ties.mentions import TIE_KINDS, coverage
 from security_ties.processes import exit_without_teardown, yield_the_cpu
 from security_ties.project import Project
 from security_ties.steps import Progress
@@ -151,6 +151,9 @@ def command_coverage(project: Project, arguments: argparse.Namespace) -> int:
         print(f"  uncovered: {mention}")
     for kind, (covered, total) in result.by_kind.items():
         print(f"  {kind:<14} {covered:>4}/{total:<4} covered")
+    for (doc_id, kind), (covered, total) in result.by_document_kind.items():
+        if kind in TIE_KINDS:
+            print(f"  {doc_id} {kind:<8} {covered:>4}/{total:<4} covered")
     covered = len(result.mentions) - len(result.uncovered)
     print(f"extraction coverage: {covered}/{len(result.mentions)} mentions = {result.percent:.1f} %")
     if result.uncovered:

@@ -10,7 +10,7 @@ import duckdb
 
 from security_ties import build as build_module
 from security_ties.evidence import EvidenceError
-from security_ties.mentions import coverage
+from security_ties.mentions import TIE_KINDS, coverage
 from security_ties.project import Project
 
 PACKAGES = ["dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "pandas"]
@@ -71,6 +71,9 @@ def render(project: Project) -> str:
                       f"mentions = {result.percent:.1f} %"]
         lines += ["  per document:"] + [f"    {doc:14} {done:>5}/{total:<5}" for doc, (done, total) in result.by_document.items()]
         lines += ["  per mention kind:"] + [f"    {kind:14} {done:>5}/{total:<5}" for kind, (done, total) in result.by_kind.items()]
+        lines += ["  ties and stances per document:"] + [
+            f"    {doc:14} {kind:14} {done:>5}/{total:<5}"
+            for (doc, kind), (done, total) in result.by_document_kind.items() if kind in TIE_KINDS]
     except EvidenceError as error:
         lines += ["", f"extraction coverage: not measured ({error})"]
     if not project.published_path.exists():

@@ -229,6 +229,10 @@ def target_seed(mention: CorpusMention) -> str:
         return "events"
     if mention.kind in ENTITY_KINDS:
         return "excluded_mentions"
+    if mention.kind == "relation":
+        return "ties"
+    if mention.kind == "stance":
+        return "events"  # a refusal, abstention or intent is an event (seeds/vocabulary/event_types.csv)
     return "indicators"
 
 
@@ -271,6 +275,10 @@ def _suggested_row(seed: str, header: Sequence[str], mention: CorpusMention, tex
         subject_kind, subject_code = codes[0] if codes else ("", "")
         proposal |= {"subject_code": subject_code, "subject_kind": subject_kind, "value": value,
                      "unit": "pct" if mention.kind == "percent" else "count"}
+    elif seed == "ties":
+        proposal |= _suggested_tie(mention, countries, published)
+    elif seed == "events" and mention.kind == "stance":
+        proposal |= {"location_iso3": countries[0] if countries else ""}
     elif seed == "events":
         date, precision, basis, note = parse_date(mention, published) if mention.kind != "year" else (
             mention.text, "year", "stated", "")
@@ -280,6 +288,17 @@ def _suggested_row(seed: str, header: Sequence[str], mention: CorpusMention, tex
         proposal = {header[0]: fact_id, "doc_id": mention.doc_id, "mention": mention.text, "context": window,
                     "reason": ""}
     return {column: proposal.get(column, "") for column in header}
+
+
+def _suggested_tie(mention: CorpusMention, countries: Sequence[str], published: str) -> dict[str, str]:
+    """A tie between the first two countries of the window, as a present-tense statement dated at publication; the
+    reviewer sets tie_kind and the direction (seeds/vocabulary/tie_kinds.csv) and moves a past or dated tie."""
+    precision = {1: "year", 2: "month", 3: "day"}[len(published.split("-"))]
+    return {"from_code": countries[0] if countries else "", "from_kind": "country" if countries else "",
+            "to_code": countries[1] if len(countries) > 1 else "", "to_kind": "country" if len(countries) > 1 else "",
+            "is_in_force": "true", "as_of_date": published, "as_of_date_precision": precision,
+            "as_of_date_basis": "publication_date",
+            "date_basis_note": f"present tense ('{mention.text}') in a text published {published}"}
 
 
 def suggest(project: Project, doc_id: str, review_dir: Path | None = None) -> dict[str, Path]:

@@ -35,7 +35,8 @@ from security_ties.evidence import Corpus, Quote, all_quotes, normalise_cased, r
 NUMBER_KINDS = ("money", "percent", "year", "number", "number_word")
 DATE_KINDS = ("date", "relative_date")
 ENTITY_KINDS = ("country", "organization", "weapon_system")
-MENTION_KINDS = NUMBER_KINDS + DATE_KINDS + ENTITY_KINDS
+TIE_KINDS = ("relation", "stance")
+MENTION_KINDS = NUMBER_KINDS + DATE_KINDS + ENTITY_KINDS + TIE_KINDS
 
 _MONTHS = lexicon.month_names()
 _CARDINALS = "|".join(lexicon.CARDINALS)
@@ -51,6 +52,17 @@ _RELATIVE_DATE = re.compile(
     rf"|(?:earlier|later) (?:this|that) (?:year|month|week)"
     rf"|(?:\d+|{_CARDINALS}|a few|several) {lexicon.TIME_UNIT} (?:later|earlier|ago|before|after)"
     rf"|yesterday|(?:in|on|since|by|until|from|early|late|mid-|end of|beginning of) (?:{_MONTHS}))\b(?!\.? \d)"
+)
+# a standing tie between two actors: an alliance, a backer, a base, a guard, an arms supplier, a dependence, a dialogue
+_RELATION = re.compile(
+    r"\b(?:all(?:y|ies|ied)|backers?|benefactors?|guarantors?|suppliers?|guard(?:s|ed|ing)?"
+    r"|military bases?|base in|hosts?|hosted|hosting|reliant on|dependent on|dependence on|dependence"
+    r"|strategic dialogue|strategic partnerships?|rapprochement|client state|satellite state)\b"
+)
+# a refusal, an abstention or a statement of intent: an event type of its own (`seeds/vocabulary/event_types.csv`)
+_STANCE = re.compile(
+    r"\b(?:declin(?:e|es|ed|ing)|refus(?:e|es|ed|ing)|refrain(?:s|ed|ing)?|abstain(?:s|ed|ing)?"
+    r"|did not respond|failed to respond|(?:does|do|did) not (?:intend|plan)|intends? to|will observe)\b"
 )
 _CASE_SENSITIVE_WORDS = lexicon.CAPITALISED_MONTH_WORDS
 
@@ -89,6 +101,7 @@ class Coverage:
     uncovered: list[CorpusMention]
     by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (covered, total)
     by_document: dict[str, tuple[int, int]] = field(default_factory=dict)
+    by_document_kind: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
     @property
     def percent(self) -> float:
@@ -159,6 +172,7 @@ def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -
         for match in pattern.finditer(folded):
             if _case_sensitive_ok(cased_text, match.start(), match.end()):
                 add(kind, match.start(), match.end())
+    found += find_tie_mentions(doc_id, cased_text, folded)
     by_name: dict[str, list[Alias]] = {}
     for alias in aliases:
         by_name.setdefault(fold_case(normalise_cased(alias.text)), []).append(alias)
@@ -170,6 +184,17 @@ def find_mentions(doc_id: str, cased_text: str, aliases: Sequence[Alias] = ()) -
             if chosen is not None:
                 add(chosen.kind, match.start(), match.end(), chosen.code)
     return _drop_nested(found)
+
+
+def find_tie_mentions(doc_id: str, cased_text: str, folded: str) -> list[CorpusMention]:
+    """Relation words (a standing tie: ally, backer, guards, base, supplier, reliant on, strategic dialogue ...) and
+    stance words (declined, refused, refrains, abstains, did not respond, does not intend, will observe ...)."""
+    return [
+        CorpusMention(doc_id, kind, match.start(), match.end(), cased_text[match.start():match.end()],
+                _context(cased_text, match.start(), match.end()))
+        for pattern, kind in ((_RELATION, "relation"), (_STANCE, "stance"))
+        for match in pattern.finditer(folded)
+    ]
 
 
 def _digit_kind(text: str, start: int, end: int) -> str:
@@ -265,10 +290,17 @@ def coverage(corpus_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] | None = 
             )
             if not (inside_quote or entity_recorded):
                 uncovered.append(mention)
-    return Coverage(mentions, uncovered, _tally(mentions, uncovered, "kind"), _tally(mentions, uncovered, "doc_id"))
+    return Coverage(mentions, uncovered, _tally(mentions, uncovered, "kind"), _tally(mentions, uncovered, "doc_id"),
+                    _tally_by_document_kind(mentions, uncovered))
 
 
 def _tally(mentions: Sequence[CorpusMention], uncovered: Sequence[CorpusMention], attribute: str) -> dict[str, tuple[int, int]]:
     total = Counter(getattr(m, attribute) for m in mentions)
     missing = Counter(getattr(m, attribute) for m in uncovered)
+    return {key: (total[key] - missing[key], total[key]) for key in sorted(total)}
+
+
+def _tally_by_document_kind(mentions: Sequence[CorpusMention], uncovered: Sequence[CorpusMention]) -> dict[tuple[str, str], tuple[int, int]]:
+    total = Counter((m.doc_id, m.kind) for m in mentions)
+    missing = Counter((m.doc_id, m.kind) for m in uncovered)
     return {key: (total[key] - missing[key], total[key]) for key in sorted(total)}

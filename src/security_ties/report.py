@@ -82,6 +82,15 @@ where s.stage_year is not null
 group by d.supplier_iso3, d.recipient_iso3, s.stage_year
 order by d.supplier_iso3 <> 'RUS', d.supplier_iso3, d.recipient_iso3, s.stage_year
 """
+# The security-ties matrix: one row per country pair and tie kind, one column per year, one marker per tie in force.
+TIES_SQL = """
+select country_pair || ' ' || tie_kind || case when is_directed then ' (' || from_iso3 || ' → ' || to_iso3 || ')'
+                                               else '' end as tie,
+       year_number, tie_basis, evidence_count, latest_doc_id
+from marts.mart_security_ties
+order by country_pair <> 'ARM-RUS', country_pair, tie_kind, from_iso3, year_number
+"""
+TIE_BASIS_COLOURS = {"stated_event": "#1f5fa8", "attested": "#e08a1e"}
 BAR_WIDTH_YEARS = 0.8  # a fixed width, centred on the year: plotly's default width follows the gap between bars
 
 
@@ -284,6 +293,30 @@ def arms_chart(arms: pd.DataFrame, stages: pd.DataFrame) -> Chart:
     return Chart("arms", "Arms-supplier shift", source, len(arms) + len(stages), marks, figure)
 
 
+def ties_chart(ties: pd.DataFrame) -> Chart:
+    """The security-ties matrix: a marker for each pair, kind and year a tie is in force, coloured by its basis
+    (a dated step or only attested), sized by the number of fact rows behind it."""
+    figure = go.Figure()
+    for basis, colour in TIE_BASIS_COLOURS.items():
+        rows = ties[ties["tie_basis"] == basis]
+        if rows.empty:
+            continue
+        figure.add_scatter(x=rows["year_number"], y=rows["tie"], mode="markers", name=basis.replace("_", " "),
+                           marker={"color": colour, "symbol": "square",
+                                   "size": [8 + 3 * min(int(n), 4) for n in rows["evidence_count"]]},
+                           customdata=list(zip(rows["evidence_count"], rows["latest_doc_id"])),
+                           hovertemplate="%{y} %{x}: %{customdata[0]} fact row(s), latest %{customdata[1]}"
+                                         "<extra></extra>")
+    figure.update_layout(height=max(420, 18 * ties["tie"].nunique() + 160), legend_title_text="basis")
+    figure.update_xaxes(title_text="year", dtick=2)
+    # rows in the query's order (Armenia-Russia first, then pair by pair), not in the order the two traces meet them
+    figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=list(dict.fromkeys(ties["tie"])))
+    source = "marts.mart_security_ties"
+    if ties.empty:
+        _no_rows(figure, source)
+    return Chart("ties", "Security ties by pair, kind and year", source, len(ties), len(ties), figure)
+
+
 def _build_info(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The meta.build_info row as text ({} for a file built before that table existed)."""
     tables = connection.execute("select table_schema, table_name from information_schema.tables").fetchall()
@@ -305,8 +338,9 @@ def charts(database: Path) -> tuple[list[Chart], dict[str, str]]:
         trade = connection.sql(TRADE_SQL).df()
         arms = connection.sql(ARMS_SQL).df()
         deal_stages = connection.sql(DEAL_STAGES_SQL).df()
+        ties = connection.sql(TIES_SQL).df()
         build_info = _build_info(connection)
-    return [spell_chart(spells), trade_chart(trade), arms_chart(arms, deal_stages)], build_info
+    return [spell_chart(spells), trade_chart(trade), arms_chart(arms, deal_stages), ties_chart(ties)], build_info
 
 
 def copy_dbt_docs(project: Project, output: Path) -> str | None:

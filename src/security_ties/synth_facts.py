@@ -358,6 +358,31 @@ def _conflict_resolutions(g: _Generator) -> str:
         from range({n['conflict_resolutions']}) t(i)"""
 
 
+def _ties(g: _Generator) -> str:
+    s, n, c, clist, doc, docnum, quote = g.s, g.n, g.c, g.clist, g.doc, g.docnum, g.quote
+    ties = g.shapes["ties"]
+    # a present-tense tie between two different countries, dated at its text's date; a fifth are stated over a period
+    return f"""
+        with base as (
+            select i, {doc('doc')} as doc_id, {s.real('precision', ties, 'as_of_date_precision')} as precision,
+                   {s.u('period')} < 200000 as over_period, {FIRST_YEAR} + {s.below('year', YEARS - 5)} as year,
+                   {s.below('from', c)} as from_index, 1 + {s.below('to', max(c - 1, 1))} as to_offset
+            from range({n['ties']}) t(i)
+        )
+        select 'TIE-' || {docnum('doc_id')} || '-' || lpad(i::varchar, 8, '0') as fact_id, doc_id,
+               {clist}[1 + from_index] as from_code, 'country' as from_kind,
+               {clist}[1 + ((from_index + to_offset) % {c})] as to_code, 'country' as to_kind,
+               {s.real('kind', ties, 'tie_kind')} as tie_kind, true as is_in_force,
+               case when not over_period then {s.date_parts('date', 'precision', 'year')} end as as_of_date,
+               case when not over_period then precision end as as_of_date_precision,
+               case when not over_period then 'publication_date' end as as_of_date_basis,
+               case when not over_period then 'synthetic present tense' end as date_basis_note,
+               case when over_period then year end as start_year,
+               case when over_period then year + {s.below('span', 5)} end as end_year,
+               null as treaty_id, {quote("'tie ' || i")} as evidence, null as note
+        from base"""
+
+
 _GENERATORS: Mapping[str, Callable[[_Generator], str]] = {
     "trade_figures": _trade_figures,
     "arms_transfers": _arms_transfers,
@@ -372,6 +397,7 @@ _GENERATORS: Mapping[str, Callable[[_Generator], str]] = {
     "excluded_mentions": _excluded_mentions,
     "claims": _claims,
     "conflict_resolutions": _conflict_resolutions,
+    "ties": _ties,
 }
 
 

@@ -1,5 +1,5 @@
 -- Every row of every fact table appears in the provenance mart (and nothing else does): the fact marts, and
--- for the tables without one (treaties, treaty parties, claims) their staging models.
+-- for the tables without one (treaties, treaty parties, claims, ties) their staging models.
 with fact_rows as (
     select
         'trade_figures' as fact_table,
@@ -50,6 +50,11 @@ with fact_rows as (
         'claims' as fact_table,
         claim_id as fact_id
     from {{ ref('stg_facts__claims') }}
+    union all
+    select
+        'ties' as fact_table,
+        fact_id
+    from {{ ref('stg_facts__ties') }}
 ),
 
 provenance as (
