@@ -459,7 +459,7 @@ select knowledge_from, knowledge_to,
        valid_to, valid_to_precision,
        case when has_legal_act then 'legal_act' when has_declaration then 'political_declaration'
             else 'status_assertion' end as legal_basis,
-       first_fact_id as started_by_fact_id, supporting_fact_count
+       first_fact_id as start_fact_id, supporting_fact_count
 from spells
 where status <> 'organisation_succeeded';
 
@@ -501,7 +501,7 @@ create or replace temp table spells as select * from membership_spells('changes_
 create or replace table marts.fct_membership_spell as
 select spell_id, country_iso3, org_code, status, start_basis, valid_from, valid_from_latest, valid_from_precision,
        first_attested_on, first_attested_latest, first_attested_precision, valid_to, valid_to_precision, legal_basis,
-       started_by_fact_id, supporting_fact_count, valid_to is null as is_open
+       start_fact_id, supporting_fact_count, valid_to is null as is_open
 from spells
 where knowledge_to is null;
 
@@ -509,7 +509,7 @@ create or replace table marts.fct_membership_spell_by_knowledge as
 select cast(knowledge_from as varchar) || ':' || spell_id as knowledge_spell_id, knowledge_from, knowledge_to, spell_id,
        country_iso3, org_code, status, start_basis, valid_from, valid_from_latest, valid_from_precision,
        first_attested_on, first_attested_latest, first_attested_precision, valid_to, valid_to_precision, legal_basis,
-       started_by_fact_id, supporting_fact_count, valid_to is null as is_open
+       start_fact_id, supporting_fact_count, valid_to is null as is_open
 from spells;
 
 -- in force on a day on everything known, or on the documents known on another day
@@ -1816,7 +1816,7 @@ from (
         count_if(valid_from > valid_to) as "ordered_columns|valid_from <= valid_to",
         count_if(country_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|country_iso3 -> dim_country.iso3",
         count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
-        count_if(started_by_fact_id not in (select fact_id from marts.fct_membership_event where fact_id is not null)) as "relationships|started_by_fact_id -> fct_membership_event.fact_id",
+        count_if(start_fact_id not in (select fact_id from marts.fct_membership_event where fact_id is not null)) as "relationships|start_fact_id -> fct_membership_event.fact_id",
         count_if(status not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships|status -> membership_event_types.resulting_status",
         count(spell_id) - count(distinct spell_id) as "unique|spell_id",
         count(*) - count(distinct (country_iso3, org_code, valid_from, first_attested_on)) as "unique_combination|country_iso3, org_code, valid_from, first_attested_on"
@@ -1849,7 +1849,7 @@ from (
         count_if(country_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|country_iso3 -> dim_country.iso3",
         count_if(knowledge_from not in (select known_from from marts.dim_document where known_from is not null)) as "relationships|knowledge_from -> dim_document.known_from",
         count_if(org_code not in (select org_code from marts.dim_organization where org_code is not null)) as "relationships|org_code -> dim_organization.org_code",
-        count_if(started_by_fact_id not in (select fact_id from marts.fct_membership_event where fact_id is not null)) as "relationships|started_by_fact_id -> fct_membership_event.fact_id",
+        count_if(start_fact_id not in (select fact_id from marts.fct_membership_event where fact_id is not null)) as "relationships|start_fact_id -> fct_membership_event.fact_id",
         count_if(status not in (select resulting_status from membership_event_types where resulting_status is not null)) as "relationships|status -> membership_event_types.resulting_status",
         count(knowledge_spell_id) - count(distinct knowledge_spell_id) as "unique|knowledge_spell_id",
         count(*) - count(distinct (knowledge_from, spell_id)) as "unique_combination|knowledge_from, spell_id"

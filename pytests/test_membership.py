@@ -109,7 +109,7 @@ def test_attested_only_spells_have_no_start_and_keep_their_first_attestation(con
 def test_no_spell_starts_from_a_present_tense_assertion(connection) -> None:
     starts = connection.execute(
         "select s.spell_id from marts.fct_membership_spell as s "
-        "inner join marts.fct_membership_event as e on e.fact_id = s.started_by_fact_id "
+        "inner join marts.fct_membership_event as e on e.fact_id = s.start_fact_id "
         "where s.valid_from is not null and e.event_type like 'is\\_%' escape '\\'").fetchall()
     assert starts == []
 

@@ -61,7 +61,7 @@ FAULTS = (
              ('ATA:UN:2005-01-01', 'ATA', 'UN', 'former', date '2005-01-01', date '2005-01-01', 'day',
               null, null, 'legal_act', 'MEM-001-99', 1, 'stated_event', true)
            ) as spells(spell_id, country_iso3, org_code, status, valid_from, valid_from_latest, valid_from_precision,
-                       valid_to, valid_to_precision, legal_basis, started_by_fact_id, supporting_fact_count,
+                       valid_to, valid_to_precision, legal_basis, start_fact_id, supporting_fact_count,
                        start_basis, is_open)""",
     )),
     Fault("unknown_code", "fct_trade_flow", "expect_column_values_to_be_in_set(flow)", (

@@ -420,7 +420,7 @@ def spell_rules(statuses: Sequence[str]) -> list[Expectation]:
         not_before("valid_from_latest", "valid_from", "The uncertain start of a spell ends on or after it begins"),
         not_before("first_attested_latest", "first_attested_on",
                    "An attestation's last possible day is not before its first (no dbt test)"),
-        fact_ids("started_by_fact_id", "MEM"),
+        fact_ids("start_fact_id", "MEM"),
         gxe.ExpectColumnValuesToBeBetween(
             column="supporting_fact_count", min_value=1, row_condition=Column("start_basis") != "succession",
             description="Every spell not derived from a succession rests on at least one fact (no dbt test)"),
