@@ -405,7 +405,8 @@ def _queries(root: Path, rows: int, seed: int) -> dict[str, str]:
                {clist}[1 + ((i // 2) % {c})] as subject_code, 'country' as subject_kind,
                'synthetic_topic_' || (i // 2) as topic, {s.real('attribute', claims, 'claim_attribute', 'i // 2')}
                    as claim_attribute,
-               'reading_' || (i % 2) as claimed_value, null as about_fact_id,
+               'reading_' || (i % 2) as claimed_value, null::double as claimed_amount, null as qualifier,
+               null as about_fact_id, null as base_fact_id,
                {quote("'claim ' || i")} as evidence, null as note
         from (select i, {doc('doc')} as doc_id from range({n['claims']}) t(i))"""
 
