@@ -194,7 +194,8 @@ select exclusion_id, doc_id from read_parquet('{facts_dir}/excluded_mentions.par
 create or replace temp view claims as
 select claim_id, doc_id, upper(trim(subject_code)) as subject_code, lower(trim(subject_kind)) as subject_kind,
        lower(trim(topic)) as topic, lower(trim(claim_attribute)) as claim_attribute,
-       lower(trim(claimed_value)) as claimed_value, nullif(trim(about_fact_id), '') as about_fact_id, evidence
+       lower(trim(claimed_value)) as claimed_value, claimed_amount, nullif(lower(trim(qualifier)), '') as qualifier,
+       nullif(trim(about_fact_id), '') as about_fact_id, nullif(trim(base_fact_id), '') as base_fact_id, evidence
 from read_parquet('{facts_dir}/claims.parquet');
 
 create or replace temp view conflict_resolutions as
@@ -394,18 +395,60 @@ from membership_events as e
 left join status_changes as c on e.fact_id = c.fact_id;
 
 -- one cut-off per day a document becomes known, valid to the day before the next; each change belongs to every
--- cut-off from its document's day on
-create or replace temp table known_changes as
+-- cut-off from its document's day on. Most precise evidence wins per cut-off: dated events of the same country,
+-- organisation and event type whose periods overlap (directly or through one another) take the range all of them
+-- allow, from the narrowest statement (date_fact_id); assertions keep their own dates.
+create or replace temp macro agreed_dates(statements_table) as table
+with ordered as (
+    select *, max(latest) over (partition by thing order by earliest, latest, fact_id
+                                rows between unbounded preceding and 1 preceding) as latest_before
+    from query_table(statements_table)
+),
+clustered as (
+    select *, sum(case when latest_before is null or earliest > latest_before then 1 else 0 end)
+                  over (partition by thing order by earliest, latest, fact_id rows between unbounded preceding and current row)
+                  as cluster_number
+    from ordered
+),
+agreed as (
+    select thing, cluster_number, max(earliest) as common_from, min(latest) as common_to,
+           first({'fact_id': fact_id, 'earliest': earliest, 'latest': latest, 'precision': date_precision}
+                 order by date_diff('day', earliest, latest), fact_id) as narrowest
+    from clustered
+    group by thing, cluster_number
+)
+select c.thing, c.fact_id, c.cluster_number,
+       case when a.common_from <= a.common_to then a.common_from else a.narrowest.earliest end as agreed_earliest,
+       case when a.common_from <= a.common_to then a.common_to else a.narrowest.latest end as agreed_latest,
+       a.narrowest.precision as agreed_precision, a.narrowest.fact_id as date_fact_id
+from clustered as c
+inner join agreed as a using (thing, cluster_number);
+
+create or replace temp table known as
 with cutoffs as (
     select known_from as knowledge_from,
            cast(lead(known_from) over (order by known_from) - interval 1 day as date) as knowledge_to
     from (select distinct known_from from documents_known)
 )
-select c.knowledge_from, c.knowledge_to, s.fact_id, s.doc_id, s.country_iso3, s.org_code, s.changed_on,
-       s.changed_on_latest, s.changed_on_precision, s.act_kind, s.status, s.status_priority,
-       case when s.is_assertion then 'first_attested' else 'stated_event' end as change_basis
+select c.knowledge_from, c.knowledge_to, s.*
 from status_changes as s
 inner join cutoffs as c on s.known_from <= c.knowledge_from;
+
+create or replace temp table membership_statements as
+select {'k': knowledge_from, 'c': country_iso3, 'o': org_code, 'e': event_type} as thing, fact_id,
+       changed_on as earliest, changed_on_latest as latest, changed_on_precision as date_precision
+from known
+where not is_assertion;
+
+create or replace temp table known_changes as
+select k.knowledge_from, k.knowledge_to, k.fact_id, k.doc_id, k.country_iso3, k.org_code,
+       coalesce(a.agreed_earliest, k.changed_on) as changed_on,
+       coalesce(a.agreed_latest, k.changed_on_latest) as changed_on_latest,
+       coalesce(a.agreed_precision, k.changed_on_precision) as changed_on_precision,
+       coalesce(a.date_fact_id, k.fact_id) as date_fact_id, k.act_kind, k.status, k.status_priority,
+       case when k.is_assertion then 'first_attested' else 'stated_event' end as change_basis
+from known as k
+left join agreed_dates('membership_statements') as a on a.thing.k = k.knowledge_from and a.fact_id = k.fact_id;
 
 -- Spells from a table of changes: on a day the strongest change wins; an assertion ("is a member") counts only before
 -- the pair's first dated change; a spell runs from its change to the day before the next change of another status.
@@ -425,7 +468,8 @@ strongest as (
 daily as (
     select knowledge_from, knowledge_to, country_iso3, org_code, changed_on, status,
            min(changed_on_latest) as changed_on_latest, min(changed_on_precision) as changed_on_precision,
-           min(fact_id) as first_fact_id, count(fact_id) as supporting_fact_count,
+           min(date_fact_id) as start_fact_id, string_agg(fact_id, ', ' order by fact_id) as merged_fact_ids,
+           count(fact_id) as supporting_fact_count,
            count_if(act_kind = 'legal_act') > 0 as has_legal_act,
            count_if(act_kind = 'political_declaration') > 0 as has_declaration,
            case when count_if(change_basis = 'stated_event') > 0 then 'stated_event'
@@ -459,7 +503,7 @@ select knowledge_from, knowledge_to,
        valid_to, valid_to_precision,
        case when has_legal_act then 'legal_act' when has_declaration then 'political_declaration'
             else 'status_assertion' end as legal_basis,
-       first_fact_id as start_fact_id, supporting_fact_count
+       start_fact_id, merged_fact_ids, supporting_fact_count
 from spells
 where status <> 'organisation_succeeded';
 
@@ -487,12 +531,12 @@ at_succession as (
 select * from known_changes
 union all
 select knowledge_from, knowledge_to, null, null, country_iso3, successor_org_code, succeeded_on, succeeded_on_latest,
-       succeeded_on_precision, legal_basis, status, 0, 'succession'
+       succeeded_on_precision, null, legal_basis, status, 0, 'succession'
 from at_succession
 where continues_in_successor and status <> 'former'
 union all
 select knowledge_from, knowledge_to, null, null, country_iso3, predecessor_org_code, succeeded_on, succeeded_on_latest,
-       succeeded_on_precision, legal_basis, 'organisation_succeeded', 10, 'succession'
+       succeeded_on_precision, null, legal_basis, 'organisation_succeeded', 10, 'succession'
 from at_succession
 where ends_predecessor;
 
@@ -501,7 +545,7 @@ create or replace temp table spells as select * from membership_spells('changes_
 create or replace table marts.fct_membership_spell as
 select spell_id, country_iso3, org_code, status, start_basis, valid_from, valid_from_latest, valid_from_precision,
        first_attested_on, first_attested_latest, first_attested_precision, valid_to, valid_to_precision, legal_basis,
-       start_fact_id, supporting_fact_count, valid_to is null as is_open
+       start_fact_id, merged_fact_ids, supporting_fact_count, valid_to is null as is_open
 from spells
 where knowledge_to is null;
 
@@ -509,7 +553,7 @@ create or replace table marts.fct_membership_spell_by_knowledge as
 select cast(knowledge_from as varchar) || ':' || spell_id as knowledge_spell_id, knowledge_from, knowledge_to, spell_id,
        country_iso3, org_code, status, start_basis, valid_from, valid_from_latest, valid_from_precision,
        first_attested_on, first_attested_latest, first_attested_precision, valid_to, valid_to_precision, legal_basis,
-       start_fact_id, supporting_fact_count, valid_to is null as is_open
+       start_fact_id, merged_fact_ids, supporting_fact_count, valid_to is null as is_open
 from spells;
 
 -- in force on a day on everything known, or on the documents known on another day
@@ -611,23 +655,34 @@ from arms_transfers as t
 left join weapon_system_aliases as a on t.system_alias_key = a.alias_key
 left join deal_stages as s on t.status = s.deal_stage;
 
--- one row per deal and stage, dated by its earliest statement
+-- one row per deal and stage, dated by its earliest statements: overlapping ones take the range all of them allow
+create or replace temp table stage_statements as
+select {'d': deal_key, 's': status} as thing, fact_id, status_date_earliest as earliest,
+       status_date_latest as latest, status_date_precision as date_precision
+from marts.fct_arms_transfer
+where status_date_earliest is not null;
+
 create or replace table marts.fct_arms_deal_stage as
-with stages as (
+with first_cluster as (
+    select a.thing.d as deal_key, a.thing.s as deal_stage, t.status_date_iso as iso, a.agreed_earliest,
+           a.agreed_latest, a.agreed_precision
+    from agreed_dates('stage_statements') as a
+    inner join marts.fct_arms_transfer as t on a.date_fact_id = t.fact_id
+    where a.cluster_number = 1 and a.fact_id = a.date_fact_id
+),
+stages as (
     select deal_key, status as deal_stage, min(stage_order) as stage_order,
-           first({'iso': status_date_iso, 'earliest': status_date_earliest, 'latest': status_date_latest,
-                  'precision': status_date_precision}
-                 order by status_date_earliest nulls last, status_date_latest nulls last, fact_id) as earliest,
            count(*) as stage_fact_count, count(distinct doc_id) as doc_count,
            string_agg(fact_id, ', ' order by fact_id) as fact_ids
     from marts.fct_arms_transfer
     group by deal_key, status
 )
-select deal_key || ':' || deal_stage as deal_stage_id, deal_key, deal_stage, stage_order,
-       earliest.iso as stage_date_iso, earliest.earliest as stage_date_earliest, earliest.latest as stage_date_latest,
-       earliest.precision as stage_date_precision, cast(year(earliest.earliest) as integer) as stage_year,
-       stage_fact_count, doc_count, fact_ids
-from stages;
+select s.deal_key || ':' || s.deal_stage as deal_stage_id, s.deal_key, s.deal_stage, s.stage_order,
+       f.iso as stage_date_iso, f.agreed_earliest as stage_date_earliest, f.agreed_latest as stage_date_latest,
+       f.agreed_precision as stage_date_precision, cast(year(f.agreed_earliest) as integer) as stage_year,
+       s.stage_fact_count, s.doc_count, s.fact_ids
+from stages as s
+left join first_cluster as f on s.deal_key = f.deal_key and s.deal_stage = f.deal_stage;
 
 create or replace table marts.fct_arms_deal as
 with transfers as (
@@ -760,8 +815,19 @@ left join supply_years as sy using (supplier_iso3, recipient_iso3, year_number);
 -- Treaties
 -- ---------------------------------------------------------------------------------------------------------------
 
+create or replace temp table treaty_statements as
+select {'t': treaty_id, 'e': event_type} as thing, fact_id, event_date_earliest as earliest,
+       event_date_latest as latest, event_date_precision as date_precision
+from treaty_events
+where event_date_earliest is not null;
+
 create or replace table marts.dim_treaty as
-with steps as (
+with dated_treaty_events as (
+    select e.* replace (a.agreed_earliest as event_date_earliest)
+    from treaty_events as e
+    left join agreed_dates('treaty_statements') as a on e.fact_id = a.fact_id
+),
+steps as (
     select treaty_id,
            min(event_date_earliest) filter (where event_type = 'signed') as signed_on,
            min(event_date_earliest) filter (where event_type = 'in_force') as in_force_on,
@@ -771,7 +837,7 @@ with steps as (
            min(event_date_earliest) filter (where event_type = 'denounced') as denounced_on,
            max(types.lifecycle_rank) as furthest_rank,
            count(*) as step_count, count(distinct doc_id) as doc_count
-    from treaty_events
+    from dated_treaty_events
     left join treaty_event_types as types using (event_type)
     group by treaty_id
 ),
@@ -800,7 +866,8 @@ with trade as (
 -- one figure per partner, flow and year (the lowest stated), then the previous stated year's figure
 yearly as (
     select reporter_iso3, partner_iso3, flow, trade_year,
-           lag(trade_year) over w as previous_year, lag(value_usd) over w as previous_value_usd,
+           lag(trade_year) over w as previous_year, lag(fact_id) over w as previous_fact_id,
+           lag(value_usd) over w as previous_value_usd,
            lag(value_usd_lower) over w as previous_value_usd_lower, lag(value_usd_upper) over w as previous_value_usd_upper,
            lag(is_exact) over w as previous_is_exact
     from (
@@ -809,6 +876,17 @@ yearly as (
         qualify row_number() over (partition by reporter_iso3, partner_iso3, flow, trade_year order by value_usd, fact_id) = 1
     )
     window w as (partition by reporter_iso3, partner_iso3, flow order by trade_year)
+),
+-- growth_factor claims between two figures, as bounds on the percentage: factor f -> 100 * (f - 1)
+growth_claims as (
+    select cl.about_fact_id, cl.base_fact_id,
+           max(floor(1000.0 * (bound(q.lower_bound_from, cl.claimed_amount, null) - 1)) / 10.0) as claimed_lower,
+           min(ceiling(1000.0 * (bound(q.upper_bound_from, cl.claimed_amount, null) - 1)) / 10.0) as claimed_upper,
+           string_agg(cl.claim_id, ', ' order by cl.claim_id) as growth_claim_ids
+    from claims as cl
+    inner join qualifiers as q on cl.qualifier = q.qualifier
+    where cl.claim_attribute = 'growth_factor'
+    group by cl.about_fact_id, cl.base_fact_id
 ),
 csto as (
     select country_iso3, coalesce(valid_from, first_attested_on) as in_force_from, valid_to
@@ -828,21 +906,32 @@ joined as (
            case when t.value_usd is not null and y.previous_value_usd > 0 then t.is_exact and y.previous_is_exact end
                as growth_is_exact,
            pct_change_down(t.value_usd_lower, y.previous_value_usd_upper) as growth_floor,
-           pct_change_up(t.value_usd_upper, y.previous_value_usd_lower) as growth_ceiling
+           pct_change_up(t.value_usd_upper, y.previous_value_usd_lower) as growth_ceiling,
+           case when y.previous_value_usd > 0 then y.previous_year end as growth_from_year,
+           case when y.previous_value_usd > 0 and t.value_usd is not null then t.trade_year end as growth_to_year,
+           g.claimed_lower, g.claimed_upper, g.growth_claim_ids
     from trade as t
     inner join marts.dim_country as c on t.partner_iso3 = c.iso3
     left join yearly as y
         on t.reporter_iso3 = y.reporter_iso3 and t.partner_iso3 = y.partner_iso3 and t.flow = y.flow
         and t.trade_year = y.trade_year
+    left join growth_claims as g on t.fact_id = g.about_fact_id and y.previous_fact_id = g.base_fact_id
 )
 select fact_id, doc_id, reporter_iso3, partner_iso3, partner_name, flow, trade_year, value_usd, value_usd_lower,
        value_usd_upper, qualifier, is_exact, share_pct, share_pct_lower, share_pct_upper, partner_rank, partner_in_csto,
-       previous_year, previous_value_usd, previous_value_usd_lower, previous_value_usd_upper, previous_is_exact,
-       growth as growth_pct_since_previous_year,
-       -- an exact growth is its own bound
-       case when growth_is_exact then growth else growth_floor end as growth_pct_lower,
-       case when growth_is_exact then growth else growth_ceiling end as growth_pct_upper,
-       growth_is_exact, evidence
+       growth_from_year, growth_to_year, previous_value_usd, previous_value_usd_lower, previous_value_usd_upper,
+       previous_is_exact,
+       -- a point value only when exact; otherwise the figures' interval tightened by the claims
+       case when growth_is_exact then growth end as growth_pct,
+       case when growth_is_exact then growth
+            when growth_floor is null then claimed_lower
+            when claimed_lower is null then growth_floor
+            else greatest(growth_floor, claimed_lower) end as growth_pct_lower,
+       case when growth_is_exact then growth
+            when growth_ceiling is null then claimed_upper
+            when claimed_upper is null then growth_ceiling
+            else least(growth_ceiling, claimed_upper) end as growth_pct_upper,
+       growth_is_exact, growth_claim_ids, evidence
 from joined;
 
 -- ---------------------------------------------------------------------------------------------------------------
@@ -2007,14 +2096,15 @@ select 'mart_trade_partners', split_part(check_name, '|', 1), split_part(check_n
 from (
     select
         count_if(flow not in ('total', 'exports', 'imports')) as "accepted_values|flow",
-        count_if(growth_pct_since_previous_year is not null and outside_bounds(growth_pct_since_previous_year, growth_pct_lower, growth_pct_upper, growth_is_exact)) as "bounds_enclose_value|growth_pct_since_previous_year",
+        count_if(growth_pct is not null and outside_bounds(growth_pct, growth_pct_lower, growth_pct_upper, growth_is_exact)) as "bounds_enclose_value|growth_pct",
+        count_if(growth_pct is not null and not coalesce(growth_is_exact, false)) as "point_value_only_when_exact|growth_pct",
+        count_if(growth_pct_lower > growth_pct_upper) as "ordered_columns|growth_pct_lower <= growth_pct_upper",
         count_if(previous_value_usd is not null and outside_bounds(previous_value_usd, previous_value_usd_lower, previous_value_usd_upper, previous_is_exact)) as "bounds_enclose_value|previous_value_usd",
         count_if(share_pct is not null and outside_bounds(share_pct, share_pct_lower, share_pct_upper, is_exact)) as "bounds_enclose_value|share_pct",
         count_if(value_usd is not null and outside_bounds(value_usd, value_usd_lower, value_usd_upper, is_exact)) as "bounds_enclose_value|value_usd",
         count_if(evidence_missing(evidence)) as "evidence_present|evidence",
         count_if(growth_is_exact is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_is_exact",
         count_if(growth_pct_lower is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_pct_lower",
-        count_if(growth_pct_since_previous_year is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_pct_since_previous_year",
         count_if(growth_pct_upper is not null and growth_is_exact and (not coalesce(is_exact, false) or not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|growth_pct_upper",
         count_if(is_exact is not null and is_exact and (inexact_qualifier(qualifier))) as "not_exact_from_bounded_input|is_exact",
         count_if(previous_value_usd_lower is not null and previous_is_exact and (not coalesce(previous_is_exact, false))) as "not_exact_from_bounded_input|previous_value_usd_lower",
@@ -2035,8 +2125,9 @@ from (
         count_if(partner_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|partner_iso3 -> dim_country.iso3",
         count_if(qualifier not in (select qualifier from marts.dim_qualifier where qualifier is not null)) as "relationships|qualifier -> dim_qualifier.qualifier",
         count_if(reporter_iso3 not in (select iso3 from marts.dim_country where iso3 is not null)) as "relationships|reporter_iso3 -> dim_country.iso3",
-        count_if((growth_is_exact is not null) <> coalesce(growth_pct_since_previous_year is not null, false)) as "set_exactly_when|growth_is_exact",
-        count_if((previous_is_exact is not null) <> coalesce(previous_year is not null, false)) as "set_exactly_when|previous_is_exact",
+        count_if((growth_is_exact is not null) <> coalesce(growth_to_year is not null, false)) as "set_exactly_when|growth_is_exact",
+        count_if((growth_pct is not null) <> coalesce(growth_is_exact, false)) as "set_exactly_when|growth_pct",
+        count_if((previous_is_exact is not null) <> coalesce(previous_value_usd is not null, false)) as "set_exactly_when|previous_is_exact",
         count(fact_id) - count(distinct fact_id) as "unique|fact_id",
         count_if(partner_rank < 1) as "value_in_range|partner_rank",
         count_if(share_pct < 0 or share_pct > 100) as "value_in_range|share_pct",
