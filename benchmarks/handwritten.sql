@@ -1001,7 +1001,8 @@ statement_conflicts as (
            l.fact_id as left_fact_id, l.doc_id as left_doc_id,
            coalesce(l.date_iso, l.text_value, cast(l.amount as varchar)) as left_value, l.evidence as left_evidence,
            r.fact_id as right_fact_id, r.doc_id as right_doc_id,
-           coalesce(r.date_iso, r.text_value, cast(r.amount as varchar)) as right_value, r.evidence as right_evidence
+           coalesce(r.date_iso, r.text_value, cast(r.amount as varchar)) as right_value, r.evidence as right_evidence,
+           case when l.date_latest < r.date_earliest then 'left' else 'right' end as earlier_side
     from statements as l
     inner join statements as r
         on l.fact_table = r.fact_table and l.compared_thing = r.compared_thing
@@ -1048,7 +1049,8 @@ status_conflicts as (
            case when change_doc_id < assertion_doc_id then assertion_fact_id else change_fact_id end as right_fact_id,
            case when change_doc_id < assertion_doc_id then assertion_doc_id else change_doc_id end as right_doc_id,
            case when change_doc_id < assertion_doc_id then asserted_status else changed_status end as right_value,
-           case when change_doc_id < assertion_doc_id then assertion_evidence else change_evidence end as right_evidence
+           case when change_doc_id < assertion_doc_id then assertion_evidence else change_evidence end as right_evidence,
+           null as earlier_side
     from contradicted
 ),
 conflicts as (
@@ -1060,6 +1062,11 @@ select c.left_fact_id || '~' || c.right_fact_id || ':' || c.differing_attribute 
        c.fact_table, c.compared_thing, c.differing_attribute, c.left_fact_id, c.left_doc_id, c.left_value, c.left_evidence,
        c.right_fact_id, c.right_doc_id, c.right_value, c.right_evidence, r.resolution_id,
        coalesce('uses ' || r.adopted_reading || ': ' || r.reason,
+                case when c.conflict_kind = 'date' then
+                    'unresolved: the models use the earlier period, '
+                    || case when c.earlier_side = 'left' then c.left_value else c.right_value end
+                    || ' (texts whose dates do not overlap are never merged); add a row to'
+                    || ' seeds/facts/conflict_resolutions.csv to record the reading' end,
                 'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing') as resolution,
        r.resolution_id is not null as is_resolved
 from conflicts as c
