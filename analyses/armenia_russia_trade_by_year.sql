@@ -1,5 +1,6 @@
--- How did Armenia-Russia trade grow? Every stated total trade figure by year with growth since the previous
--- stated year, each with the bounds its qualifier states: 2019 -> 2023 is "< 263.7 %", not an exact 263.6 %.
+-- How did Armenia-Russia trade grow? Every stated total trade figure by year with the growth from the previous
+-- stated year (growth_from_year -> growth_to_year): a point value only when exact, else the interval the figures
+-- and the same sentence's claims allow: 2019 -> 2023 is 200 .. 263.7 % ("more than tripled", "almost $8 billion").
 select
     trade_year,
     value_usd,
@@ -7,11 +8,13 @@ select
     value_usd_upper,
     qualifier,
     is_exact,
-    previous_year,
-    growth_pct_since_previous_year,
+    growth_from_year,
+    growth_to_year,
+    growth_pct,
     growth_pct_lower,
     growth_pct_upper,
     growth_is_exact,
+    growth_claim_ids,
     doc_id,
     evidence
 from {{ ref('mart_trade_partners') }}

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from security_ties.vocabulary import codes as vocabulary_codes
-from security_ties.report import bound_label, charts, share_category
+from security_ties.report import bound_label, charts, growth_label, share_category
 from security_ties.preflight import SeedValidationError, validate_seeds
 
 VOCABULARY = ROOT / "seeds" / "vocabulary" / "qualifiers.csv"
@@ -46,31 +46,67 @@ def query(database: Path, sql: str, parameters: list[object] | None = None) -> l
         return connection.execute(sql, parameters or []).fetchall()
 
 
-def test_armenia_russia_growth_2019_to_2023_is_an_interval_and_not_exact(published_warehouse: Path) -> None:
+def test_armenia_russia_growth_2019_to_2023_is_an_interval_with_no_point_value(published_warehouse: Path) -> None:
     (row,) = query(published_warehouse, """
         select value_usd, value_usd_lower, value_usd_upper, qualifier, is_exact, previous_value_usd,
-               previous_is_exact, growth_pct_since_previous_year, growth_pct_lower, growth_pct_upper, growth_is_exact
+               previous_is_exact, growth_pct, growth_pct_lower, growth_pct_upper, growth_is_exact, growth_claim_ids
         from marts.mart_trade_partners
-        where reporter_iso3 = 'ARM' and partner_iso3 = 'RUS' and trade_year = 2023 and previous_year = 2019""")
+        where reporter_iso3 = 'ARM' and partner_iso3 = 'RUS' and growth_from_year = 2019 and growth_to_year = 2023""")
     (value, lower, upper, qualifier, is_exact, previous, previous_exact, growth, growth_lower, growth_upper,
-     growth_exact) = row
-    # "from $2.2 billion in 2019 to almost $8 billion in 2023"
+     growth_exact, claim_ids) = row
+    # "Since 2019, trade with Russia has more than tripled, growing from $2.2 billion in 2019 to almost $8 billion"
     assert (value, lower, upper, qualifier, is_exact) == (8e9, None, 8e9, "almost", False)
     assert (previous, previous_exact) == (2.2e9, True)
     assert growth_exact is False, "a growth computed from 'almost $8 billion' must not be exact"
-    assert growth_lower is None, "'almost' states no lower bound, so the growth has none either"
+    assert growth is None, "a bounded growth has no point value: 263.6 would invite the wrong read"
+    (claim,) = [row for row in seed_rows("facts/claims.csv") if row["claim_attribute"] == "growth_factor"]
+    assert (claim["qualifier"], claim["about_fact_id"], claim["base_fact_id"]) == ("more_than", "TRD-001-02", "TRD-001-01")
+    assert growth_lower == 100 * (float(claim["claimed_amount"]) - 1) == 200.0, "'more than tripled' closes the lower side"
+    assert claim_ids == claim["claim_id"]
     stated_ceiling = 100 * (8.0 - 2.2) / 2.2  # 263.63...: the growth is below this
     assert stated_ceiling <= growth_upper < stated_ceiling + 0.1
-    assert round(growth, 1) == round(stated_ceiling, 1)
 
 
 def test_exact_inputs_give_an_exact_growth_whose_bounds_equal_it(published_warehouse: Path) -> None:
     # "with 2023 figures at $1.5 million ... although there was an increase from $1.2 million in 2022"
     (row,) = query(published_warehouse, """
-        select growth_pct_since_previous_year, growth_pct_lower, growth_pct_upper, growth_is_exact
+        select growth_pct, growth_pct_lower, growth_pct_upper, growth_is_exact
         from marts.mart_trade_partners
-        where partner_iso3 = 'TJK' and trade_year = 2023 and previous_year = 2022""")
+        where partner_iso3 = 'TJK' and growth_to_year = 2023 and growth_from_year = 2022""")
     assert row == (25.0, 25.0, 25.0, True)
+
+
+def test_no_mart_growth_holds_a_point_value_unless_exact(published_warehouse: Path) -> None:
+    rows = query(published_warehouse, """select fact_id, growth_pct, growth_is_exact from marts.mart_trade_partners
+                                         where growth_to_year is not null""")
+    assert any(exact for _, _, exact in rows) and any(not exact for _, _, exact in rows)
+    assert [fact_id for fact_id, point, exact in rows if (point is not None) != exact] == []
+
+
+def run_dbt_test_on_mutated_copy(project, published_warehouse: Path, tmp_path: Path, mutation: str,
+                                 selector: str) -> subprocess.CompletedProcess[str]:
+    """Apply the SQL mutation to a scratch copy of the published warehouse and run the selected dbt tests on it."""
+    scratch = tmp_path / published_warehouse.name  # same file name = same catalog as the views inside
+    shutil.copy(published_warehouse, scratch)
+    with duckdb.connect(str(scratch)) as connection:
+        connection.execute(mutation)
+    environment = {**os.environ, "SECURITY_TIES_DB": str(scratch)}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--select", selector,
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=project.root, env=environment, capture_output=True, text=True, check=False)
+
+
+def test_the_generic_test_fails_when_a_bounded_growth_gets_a_point_value(
+        project, published_warehouse: Path, tmp_path: Path) -> None:
+    """Mutation: put the old point value 263.6 beside the 2019->2023 bounds; point_value_only_when_exact must fail."""
+    result = run_dbt_test_on_mutated_copy(
+        project, published_warehouse, tmp_path,
+        "update marts.mart_trade_partners set growth_pct = 263.6 where partner_iso3 = 'RUS' and growth_to_year = 2023",
+        "mart_trade_partners,test_name:point_value_only_when_exact")
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert any("FAIL 1 point_value_only_when_exact" in line for line in result.stdout.splitlines()), \
+        result.stdout[-3000:]
 
 
 @pytest.mark.parametrize("mart, seed, value_column, upper_column", [
@@ -126,17 +162,10 @@ def test_no_derived_or_bounded_number_is_marked_exact_from_a_hedged_figure(publi
 def test_the_generic_test_fails_when_a_growth_from_a_bounded_figure_is_marked_exact(
         project, published_warehouse: Path, tmp_path: Path) -> None:
     """Mutation: mark the 2019->2023 growth exact in a scratch copy; the dbt test must catch it."""
-    scratch = tmp_path / published_warehouse.name  # same file name = same catalog as the views inside
-    shutil.copy(published_warehouse, scratch)
-    with duckdb.connect(str(scratch)) as connection:
-        connection.execute("update marts.mart_trade_partners set growth_is_exact = true "
-                           "where partner_iso3 = 'RUS' and trade_year = 2023")
-    environment = {**os.environ, "SECURITY_TIES_DB": str(scratch)}
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "test", "--select",
-         "mart_trade_partners,test_name:not_exact_from_bounded_input", "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs")],
-        cwd=project.root, env=environment, capture_output=True, text=True, check=False)
+    result = run_dbt_test_on_mutated_copy(
+        project, published_warehouse, tmp_path,
+        "update marts.mart_trade_partners set growth_is_exact = true where partner_iso3 = 'RUS' and trade_year = 2023",
+        "mart_trade_partners,test_name:not_exact_from_bounded_input")
     assert result.returncode != 0, result.stdout[-2000:]
     failing = [line for line in result.stdout.splitlines() if "FAIL 1 not_exact_from_bounded_input" in line]
     assert failing and any("growth" in line for line in failing), result.stdout[-3000:]
@@ -189,12 +218,17 @@ def test_report_labels_show_the_bound_and_year_less_shares(published_warehouse: 
     assert bound_label(2.2e9, 2.2e9, 2.2e9, "", lambda v: f"{v / 1e9:.1f} bn") == "2.2 bn"
     assert bound_label(12, 10, 15, "–", str) == "10–15"
     assert share_category("Russia", float("nan"), "doc_001") == "Russia, as stated in doc_001 (no year given)"
+    assert growth_label(None, 200.0, 263.7) == "200–264 %", "bounds are rounded outwards, never inwards"
+    assert growth_label(None, None, 263.7) == "< 264 %" and growth_label(None, 96.9, None) == "> 96 %"
+    assert growth_label(-29.4, -29.4, -29.4) == "-29.4 %" and growth_label(None, None, None) == ""
 
     trade = charts(published_warehouse)[0][1]
     assert trade.key == "trade"
     assert trade.figure.layout.yaxis.type == "log", "the value panel needs a log axis: $1.2 M next to $8 bn"
     value_labels = [label for t in trade.figure.data if t.type == "scatter" for label in (t.text or ())]
-    assert "< $8.0 bn" in value_labels and "$2.2 bn" in value_labels and "> $6.5 M" in value_labels
+    assert "< $8.0 bn<br>growth 2019→2023: 200–264 %" in value_labels, value_labels
+    assert "$2.2 bn" in value_labels and "> $6.5 M<br>growth 2019→2022: > 96 %" in value_labels
+    assert "$1.5 M<br>growth 2022→2023: +25 %" in value_labels, "an exact growth keeps its point value"
     (shares,) = [t for t in trade.figure.data if t.type == "bar"]
     assert "Russia, as stated in doc_001 (no year given)" in list(shares.x)
     assert "> 30 %" in list(shares.text)

@@ -12,6 +12,7 @@ import pytest
 from conftest import copy_project
 from security_ties import vocabulary
 from security_ties.project import Project
+from security_ties.report import charts as report_charts
 from security_ties.preflight import SeedValidationError, validate_seeds
 
 
@@ -24,6 +25,64 @@ def connection(published_warehouse: Path):
 def status_of(connection, query: str, country: str, org: str) -> list[str]:
     return [status for (status,) in connection.execute(
         f"select status from ({query}) where country_iso3 = ? and org_code = ?", [country, org]).fetchall()]
+
+
+# --- most precise evidence wins ----------------------------------------------------------------------
+
+def freeze_statements() -> list[dict[str, str]]:
+    """Armenia's dated CSTO freeze statements, read from the fact seed (not from the models)."""
+    with (Path(__file__).parents[1] / "seeds" / "facts" / "membership_events.csv").open(encoding="utf-8") as handle:
+        return [row for row in csv.DictReader(handle)
+                if (row["country_iso3"], row["org_code"], row["event_type"]) == ("ARM", "CSTO", "frozen_participation")
+                and row["event_date"]]
+
+
+def test_the_freeze_is_stated_by_a_month_and_by_a_day_that_agree() -> None:
+    dates = {row["fact_id"]: (row["event_date"], row["event_date_precision"]) for row in freeze_statements()}
+    assert dates == {"MEM-001-04": ("2024-02", "month"), "MEM-003-01": ("2024-02-22", "day")}
+
+
+def test_on_10_february_2024_armenia_is_still_a_csto_member(connection) -> None:
+    """'February 2024' alone would make 1-21 February uncertain; the 22 February text closes it."""
+    rows = connection.execute("select status, is_status_certain, valid_to from marts.membership_as_of(date '2024-02-10') "
+                              "where country_iso3 = 'ARM' and org_code = 'CSTO'").fetchall()
+    assert [(status, certain, str(valid_to)) for status, certain, valid_to in rows] == [("member", True, "2024-02-21")]
+
+
+def test_from_22_february_2024_the_freeze_is_certain_and_names_the_precise_text(connection) -> None:
+    (row,) = connection.execute(
+        "select status, is_status_certain, valid_from, valid_from_precision from marts.membership_as_of(date '2024-02-25') "
+        "where country_iso3 = 'ARM' and org_code = 'CSTO'").fetchall()
+    assert (row[0], row[1], str(row[2]), row[3]) == ("participation_frozen", True, "2024-02-22", "day")
+    (spell,) = connection.execute(
+        "select valid_from, valid_from_latest, start_fact_id, merged_fact_ids, supporting_fact_count "
+        "from marts.fct_membership_spell where country_iso3 = 'ARM' and org_code = 'CSTO' "
+        "and status = 'participation_frozen'").fetchall()
+    day_statement = next(row["fact_id"] for row in freeze_statements() if row["event_date_precision"] == "day")
+    all_statements = sorted(row["fact_id"] for row in freeze_statements())
+    assert (str(spell[0]), str(spell[1]), spell[2]) == ("2024-02-22", "2024-02-22", day_statement)
+    assert spell[3] == ", ".join(all_statements) and spell[4] == len(all_statements)
+
+
+def test_as_known_before_the_month_text_only_the_precise_day_stands(connection) -> None:
+    """Known on 2024-06-30 only doc_003 (22 February) states the freeze: its date, and only its fact, start the spell;
+    once doc_001 ('February 2024') is known it merges into the same start without moving it."""
+    by_knowledge = dict(connection.execute(
+        "select knowledge_from, merged_fact_ids from marts.fct_membership_spell_by_knowledge "
+        "where country_iso3 = 'ARM' and org_code = 'CSTO' and status = 'participation_frozen' "
+        "and valid_from = date '2024-02-22' and start_fact_id = 'MEM-003-01'").fetchall())
+    assert by_knowledge[pd.Timestamp("2024-06-30").date()] == "MEM-003-01"
+    assert by_knowledge[pd.Timestamp("2025-12-31").date()] == "MEM-001-04, MEM-003-01"
+    query = "select * from marts.membership_as_of(date '2024-02-10', date '2024-06-30')"
+    assert status_of(connection, query, "ARM", "CSTO") == ["member"]
+
+
+def test_the_report_draws_the_freeze_from_22_february(published_warehouse: Path) -> None:
+    alignment = report_charts(published_warehouse)[0][0]
+    starts = [str(pd.Timestamp(base).date())
+              for trace in alignment.figure.data if trace.type == "bar" and trace.name == "participation frozen"
+              for lane, base in zip(trace.y, trace.base) if lane.endswith("· CSTO") and lane.startswith("Armenia")]
+    assert starts == ["2024-02-22"]
 
 
 # --- knowledge time ---------------------------------------------------------------------------------
@@ -108,7 +167,7 @@ def test_attested_only_spells_have_no_start_and_keep_their_first_attestation(con
 def test_no_spell_starts_from_a_present_tense_assertion(connection) -> None:
     starts = connection.execute(
         "select s.spell_id from marts.fct_membership_spell as s "
-        "inner join marts.fct_membership_event as e on e.fact_id = s.started_by_fact_id "
+        "inner join marts.fct_membership_event as e on e.fact_id = s.start_fact_id "
         "where s.valid_from is not null and e.event_type like 'is\\_%' escape '\\'").fetchall()
     assert starts == []
 

@@ -1,10 +1,12 @@
 {#- Membership spells from status changes, per knowledge cut-off: one row per uninterrupted status of a country in
     an organisation. `changes` has knowledge_from, knowledge_to, fact_id, doc_id, country_iso3, org_code, changed_on,
-    changed_on_latest, changed_on_precision, act_kind, status, status_priority and change_basis (stated_event,
-    first_attested, succession).
+    changed_on_latest, changed_on_precision, date_fact_id, act_kind, status, status_priority and change_basis
+    (stated_event, first_attested, succession).
     - A spell starts at the earliest day of the change that began it and ends the day before the next change of
       its country and organisation; the last spell is open (valid_to null).
-    - On one day the strongest change wins (status_priority); several texts stating it support one spell.
+    - On one day the strongest change wins (status_priority); several texts stating it support one spell. The
+      changes arrive with the date their cluster agreed on (int_membership_known_changes, most precise evidence
+      wins): start_fact_id is the fact that gave that date, merged_fact_ids every fact supporting the start.
     - A present-tense assertion ("Armenia is a member", first_attested) only counts before the first dated change
       of the pair: restated while frozen, it must not turn a freeze back into plain membership.
     - start_basis: stated_event when a dated event starts the spell, succession when only a lineage rule does,
@@ -22,6 +24,7 @@ with all_changes as (
         changed_on,
         changed_on_latest,
         changed_on_precision,
+        date_fact_id,
         act_kind,
         status,
         status_priority,
@@ -41,6 +44,7 @@ changes as (
         changed_on,
         changed_on_latest,
         changed_on_precision,
+        date_fact_id,
         act_kind,
         status,
         status_priority,
@@ -70,7 +74,8 @@ daily_changes as (
         changes.status,
         min(changes.changed_on_latest) as changed_on_latest,
         min(changes.changed_on_precision) as changed_on_precision,
-        min(changes.fact_id) as first_fact_id,
+        min(changes.date_fact_id) as start_fact_id,
+        {{ dbt.listagg('changes.fact_id', "', '", 'order by changes.fact_id') }} as merged_fact_ids,
         count(changes.fact_id) as supporting_fact_count,
         max(case when changes.act_kind = 'legal_act' then 1 else 0 end) = 1 as has_legal_act,
         max(case when changes.act_kind = 'political_declaration' then 1 else 0 end) = 1 as has_declaration,
@@ -99,7 +104,8 @@ with_previous as (
         status,
         changed_on_latest,
         changed_on_precision,
-        first_fact_id,
+        start_fact_id,
+        merged_fact_ids,
         supporting_fact_count,
         has_legal_act,
         has_declaration,
@@ -122,7 +128,8 @@ spell_starts as (
         status,
         changed_on_latest,
         changed_on_precision,
-        first_fact_id,
+        start_fact_id,
+        merged_fact_ids,
         supporting_fact_count,
         has_legal_act,
         has_declaration,
@@ -161,7 +168,8 @@ final as (
             when has_declaration then 'political_declaration'
             else 'status_assertion'
         end as legal_basis,
-        first_fact_id as started_by_fact_id,
+        start_fact_id,
+        merged_fact_ids,
         supporting_fact_count
     from spell_starts
     where status <> '{{ membership_succession_end() }}'

@@ -1,16 +1,49 @@
 -- One row per treaty: when it was signed, entered into force, how far it was extended, and whether it
--- was suspended or denounced, across every text that states a step. Dates are the earliest stated day.
+-- was suspended or denounced, across every text that states a step. Most precise evidence wins: statements of the
+-- same step whose dates overlap state one step and take the range all of them allow (agreed_date_ranges: "1992"
+-- beside "15 May 1992" is 15 May); of distinct steps the earliest (the latest for an extension) dates the treaty.
 -- The lifecycle stage is the stated step of highest lifecycle_rank in the treaty event-type vocabulary
 -- (seeds/vocabulary/treaty_event_types.csv); named_only when no stated step has a rank.
 with treaty_events as (
     select
+        fact_id,
         treaty_id,
         doc_id,
         event_type,
         event_date_earliest,
+        event_date_latest,
         event_date_precision,
         valid_until_year
     from {{ ref('stg_facts__treaty_events') }}
+),
+
+statements as (
+    select
+        treaty_id,
+        event_type,
+        fact_id,
+        event_date_earliest,
+        event_date_latest,
+        event_date_precision
+    from treaty_events
+    where event_date_earliest is not null
+),
+
+{{ agreed_date_ranges(
+    'agreed_dates', 'statements', ['treaty_id', 'event_type'],
+    earliest='event_date_earliest', latest='event_date_latest', precision='event_date_precision'
+) }},
+
+dated_events as (
+    select
+        treaty_events.treaty_id,
+        treaty_events.doc_id,
+        treaty_events.event_type,
+        agreed_dates.agreed_earliest as event_date_earliest,
+        treaty_events.valid_until_year
+    from treaty_events
+    left join agreed_dates
+        on treaty_events.fact_id = agreed_dates.fact_id
 ),
 
 treaty_event_types as (
@@ -44,7 +77,7 @@ steps as (
         max(treaty_event_types.lifecycle_rank) as furthest_lifecycle_rank,
         count(*) as step_count,
         count(distinct treaty_events.doc_id) as doc_count
-    from treaty_events
+    from dated_events as treaty_events
     left join treaty_event_types
         on treaty_events.event_type = treaty_event_types.event_type
     group by treaty_events.treaty_id

@@ -15,7 +15,8 @@ select
     valid_to,
     valid_to_precision,
     legal_basis,
-    started_by_fact_id,
+    start_fact_id,
+    merged_fact_ids,
     supporting_fact_count,
     is_open
 from {{ ref('fct_membership_spell_by_knowledge') }}

@@ -19,7 +19,8 @@ select
     valid_to,
     valid_to_precision,
     legal_basis,
-    started_by_fact_id,
+    start_fact_id,
+    merged_fact_ids,
     supporting_fact_count,
     valid_to is null as is_open
 from {{ ref('int_membership_spells') }}

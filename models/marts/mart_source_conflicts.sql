@@ -259,7 +259,9 @@ statement_conflicts as (
         right_side.fact_id as right_fact_id,
         right_side.doc_id as right_doc_id,
         coalesce(right_side.date_iso, right_side.text_value, {{ double_to_string("right_side.amount") }}) as right_value,
-        right_side.evidence as right_evidence
+        right_side.evidence as right_evidence,
+        -- for a date conflict: which side states the earlier period (the reading the models use by default)
+        case when left_side.date_latest < right_side.date_earliest then 'left' else 'right' end as earlier_side
     from statements as left_side
     inner join statements as right_side
         on
@@ -379,7 +381,8 @@ status_conflicts as (
         right_fact_id,
         right_doc_id,
         right_value,
-        right_evidence
+        right_evidence,
+        cast(null as {{ string_type }}) as earlier_side
     from status_pairs
 ),
 
@@ -417,6 +420,16 @@ final as (
         resolutions.resolution_id,
         coalesce(
             'uses ' || resolutions.adopted_reading || ': ' || resolutions.reason,
+            -- a one-off step stated in periods that do not overlap: the spells and lifecycles keep both statements
+            -- apart (agreed_date_ranges merges only overlapping ones), so the earlier period starts the status
+            case
+                when conflicts.conflict_kind = 'date'
+                    then
+                        'unresolved: the models use the earlier period, '
+                        || case when conflicts.earlier_side = 'left' then conflicts.left_value else conflicts.right_value end
+                        || ' (texts whose dates do not overlap are never merged); add a row to'
+                        || ' seeds/facts/conflict_resolutions.csv to record the reading'
+            end,
             'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing'
         ) as resolution,
         resolutions.resolution_id is not null as is_resolved

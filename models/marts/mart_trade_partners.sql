@@ -1,8 +1,10 @@
 -- Trade by partner and year, with value, share and rank as stated and the bounds their qualifier allows,
 -- whether the partner was a CSTO member (or frozen member) at the end of that year, and growth from the
--- partner's previous stated year. Growth carries bounds too: from a bounded input it is an interval
--- (lowest new value over highest old value .. highest new over lowest old; an open input bound leaves that
--- side open) and is never marked exact.
+-- partner's previous stated year (growth_from_year) to this one (growth_to_year). Bounds, not points: growth_pct
+-- is set only when both figures are exact; otherwise the growth is the interval growth_pct_lower ..
+-- growth_pct_upper (lowest new value over highest old value .. highest new over lowest old; an open input bound
+-- leaves that side open), tightened by any growth_factor claim between the same two figures ("more than tripled":
+-- above 200 %), read through the qualifier vocabulary (join_qualifier_rules, bound_from).
 with trade as (
     select
         fact_id,
@@ -48,6 +50,7 @@ ranked_values as (
         value_usd_lower,
         value_usd_upper,
         is_exact,
+        fact_id,
         row_number() over (
             partition by reporter_iso3, partner_iso3, flow, trade_year
             order by value_usd asc, fact_id asc
@@ -63,6 +66,7 @@ with_previous as (
         flow,
         trade_year,
         lag(trade_year) over (partition by reporter_iso3, partner_iso3, flow order by trade_year) as previous_year,
+        lag(fact_id) over (partition by reporter_iso3, partner_iso3, flow order by trade_year) as previous_fact_id,
         lag(value_usd) over (partition by reporter_iso3, partner_iso3, flow order by trade_year) as previous_value_usd,
         lag(value_usd_lower) over (partition by reporter_iso3, partner_iso3, flow order by trade_year)
             as previous_value_usd_lower,
@@ -71,6 +75,22 @@ with_previous as (
         lag(is_exact) over (partition by reporter_iso3, partner_iso3, flow order by trade_year) as previous_is_exact
     from ranked_values
     where value_order = 1
+),
+
+-- claims bounding the growth between two stated figures, as bounds on the percentage: factor f -> 100 * (f - 1)
+growth_claims as (
+    select
+        claims.about_fact_id,
+        claims.base_fact_id,
+        max(floor(1000.0 * ({{ bound_from('qualifiers.lower_bound_from', 'claims.claimed_amount') }} - 1)) / 10.0)
+            as claimed_growth_lower,
+        min(ceiling(1000.0 * ({{ bound_from('qualifiers.upper_bound_from', 'claims.claimed_amount') }} - 1)) / 10.0)
+            as claimed_growth_upper,
+        {{ dbt.listagg('claims.claim_id', "', '", 'order by claims.claim_id') }} as growth_claim_ids
+    from {{ ref('stg_facts__claims') }} as claims
+    {{ join_qualifier_rules('claims.qualifier') }}
+    where claims.claim_attribute = 'growth_factor'
+    group by claims.about_fact_id, claims.base_fact_id
 ),
 
 partners as (
@@ -112,18 +132,24 @@ joined as (
                         ) }}
                 )
         end as partner_in_csto,
+        case when with_previous.previous_value_usd > 0 then with_previous.previous_year end as growth_from_year,
+        case when with_previous.previous_value_usd > 0 and trade.value_usd is not null then trade.trade_year end
+            as growth_to_year,
         with_previous.previous_year,
         with_previous.previous_value_usd,
         with_previous.previous_value_usd_lower,
         with_previous.previous_value_usd_upper,
         with_previous.previous_is_exact,
-        {{ pct_change('trade.value_usd', 'with_previous.previous_value_usd') }} as growth_pct_since_previous_year,
+        {{ pct_change('trade.value_usd', 'with_previous.previous_value_usd') }} as growth_pct_if_exact,
         case
             when trade.value_usd is not null and with_previous.previous_value_usd > 0
                 then trade.is_exact and with_previous.previous_is_exact
         end as growth_is_exact,
         {{ pct_change('trade.value_usd_lower', 'with_previous.previous_value_usd_upper', 'down') }} as growth_floor,
         {{ pct_change('trade.value_usd_upper', 'with_previous.previous_value_usd_lower', 'up') }} as growth_ceiling,
+        growth_claims.claimed_growth_lower,
+        growth_claims.claimed_growth_upper,
+        growth_claims.growth_claim_ids,
         trade.evidence
     from trade
     inner join partners
@@ -134,6 +160,10 @@ joined as (
             and trade.partner_iso3 = with_previous.partner_iso3
             and trade.flow = with_previous.flow
             and trade.trade_year = with_previous.trade_year
+    left join growth_claims
+        on
+            trade.fact_id = growth_claims.about_fact_id
+            and with_previous.previous_fact_id = growth_claims.base_fact_id
 ),
 
 final as (
@@ -155,16 +185,31 @@ final as (
         share_pct_upper,
         partner_rank,
         partner_in_csto,
-        previous_year,
+        growth_from_year,
+        growth_to_year,
         previous_value_usd,
         previous_value_usd_lower,
         previous_value_usd_upper,
         previous_is_exact,
-        growth_pct_since_previous_year,
-        -- an exact growth is its own bound; the outward-rounded floor/ceiling could differ by 0.1
-        case when growth_is_exact then growth_pct_since_previous_year else growth_floor end as growth_pct_lower,
-        case when growth_is_exact then growth_pct_since_previous_year else growth_ceiling end as growth_pct_upper,
+        -- a point value only where the growth is exact: a bounded one is only its interval
+        case when growth_is_exact then growth_pct_if_exact end as growth_pct,
+        -- the figures' interval, tightened by the claims: the higher lower bound and the lower upper bound
+        case
+            when growth_is_exact then growth_pct_if_exact
+            when growth_floor is null then claimed_growth_lower
+            when claimed_growth_lower is null then growth_floor
+            when claimed_growth_lower > growth_floor then claimed_growth_lower
+            else growth_floor
+        end as growth_pct_lower,
+        case
+            when growth_is_exact then growth_pct_if_exact
+            when growth_ceiling is null then claimed_growth_upper
+            when claimed_growth_upper is null then growth_ceiling
+            when claimed_growth_upper < growth_ceiling then claimed_growth_upper
+            else growth_ceiling
+        end as growth_pct_upper,
         growth_is_exact,
+        growth_claim_ids,
         evidence
     from joined
 )
@@ -187,14 +232,16 @@ select
     share_pct_upper,
     partner_rank,
     partner_in_csto,
-    previous_year,
+    growth_from_year,
+    growth_to_year,
     previous_value_usd,
     previous_value_usd_lower,
     previous_value_usd_upper,
     previous_is_exact,
-    growth_pct_since_previous_year,
+    growth_pct,
     growth_pct_lower,
     growth_pct_upper,
     growth_is_exact,
+    growth_claim_ids,
     evidence
 from final

@@ -8,6 +8,7 @@ chart, trade by partner and year, the arms-supplier shift), writes one self-cont
 from __future__ import annotations
 
 import html
+import math
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +62,13 @@ left join marts.dim_country as c on c.iso3 = f.partner_iso3
 left join marts.dim_organization as o on o.org_code = f.partner_org_code
 where f.value_usd is not null or f.share_pct is not null
 order by partner, f.flow, f.trade_year, f.fact_id
+"""
+
+# The growth of each figure from the previous stated one (mart_trade_partners): a point only when exact, else bounds.
+GROWTH_SQL = """
+select fact_id, growth_from_year, growth_to_year, growth_pct, growth_pct_lower, growth_pct_upper
+from marts.mart_trade_partners
+where growth_to_year is not null
 """
 
 ARMS_SQL = """
@@ -191,6 +199,30 @@ def bound_label(value: float, lower: float | None, upper: float | None, symbol: 
     return f"{symbol} {fmt(value)}".strip()
 
 
+def growth_label(point: float | None, lower: float | None, upper: float | None) -> str:
+    """A growth as the mart states it: the point when exact ("+25 %"), else its interval rounded outwards so the
+    label never excludes a value the bounds allow ("200–264 %", "< 264 %", "> 96 %"); "" when both sides are open."""
+    if pd.notna(point):
+        return f"{point:+g} %"
+    low = math.floor(lower) if pd.notna(lower) else None
+    high = math.ceil(upper) if pd.notna(upper) else None
+    if low is not None and high is not None:
+        return f"{low:g}–{high:g} %"
+    if high is not None:
+        return f"< {high:g} %"
+    return f"> {low:g} %" if low is not None else ""
+
+
+def _growth_suffix(rows: pd.DataFrame) -> list[str]:
+    """The growth line under a value label: "growth 2019→2023: 200–264 %"; empty without a growth."""
+    suffixes = []
+    for start, end, point, lower, upper in zip(rows["growth_from_year"], rows["growth_to_year"], rows["growth_pct"],
+                                               rows["growth_pct_lower"], rows["growth_pct_upper"]):
+        label = growth_label(point, lower, upper) if pd.notna(end) else ""
+        suffixes.append(f"<br>growth {int(start)}→{int(end)}: {label}" if label else "")
+    return suffixes
+
+
 def _labels(rows: pd.DataFrame, column: str, fmt: Callable[[float], str]) -> list[str]:
     return [bound_label(value, lower, upper, symbol, fmt)
             for value, lower, upper, symbol in zip(
@@ -224,7 +256,7 @@ def trade_chart(trade: pd.DataFrame) -> Chart:
     for index, ((partner, flow), rows) in enumerate(values.groupby(["partner", "flow"], sort=False)):
         colour = f"hsl({(index * 67) % 360},60%,42%)"
         marker = [symbols.get(flow, "circle") + ("" if exact else "-open") for exact in rows["is_exact"]]
-        labels = _labels(rows, "value_usd", _money)
+        labels = [value + growth for value, growth in zip(_labels(rows, "value_usd", _money), _growth_suffix(rows))]
         figure.add_scatter(
             x=rows["trade_year"], y=rows["value_usd"] / 1e6, mode="lines+markers+text", name=f"{partner} ({flow})",
             legendgroup=f"{partner}-{flow}", text=labels, textposition="top center",
@@ -252,7 +284,8 @@ def trade_chart(trade: pd.DataFrame) -> Chart:
     if trade.empty:
         _no_rows(figure, "marts.fct_trade_flow", subplots=2)
     marks = len(values) + len(shares)
-    return Chart("trade", "Trade by partner and year, with the bounds the texts state", "marts.fct_trade_flow",
+    return Chart("trade", "Trade by partner and year, with the bounds the texts state",
+                 "marts.fct_trade_flow; growth from marts.mart_trade_partners (an interval unless exact)",
                  len(trade), marks, figure)
 
 
@@ -335,7 +368,7 @@ def charts(database: Path) -> tuple[list[Chart], dict[str, str]]:
     with duckdb.connect(str(database), read_only=True) as connection:
         bounds = [TIMELINE_END, TIMELINE_END, TIMELINE_START, TIMELINE_END]
         spells = connection.execute(SPELLS_SQL, bounds).df()
-        trade = connection.sql(TRADE_SQL).df()
+        trade = connection.sql(TRADE_SQL).df().merge(connection.sql(GROWTH_SQL).df(), on="fact_id", how="left")
         arms = connection.sql(ARMS_SQL).df()
         deal_stages = connection.sql(DEAL_STAGES_SQL).df()
         ties = connection.sql(TIES_SQL).df()

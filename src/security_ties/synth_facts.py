@@ -5,6 +5,7 @@ and treaties in steps, mixed date precisions)."""
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,13 +337,18 @@ def _claims(g: _Generator) -> str:
     s, n, c, clist, doc, docnum = g.s, g.n, g.c, g.clist, g.doc, g.docnum
     quote, shapes = g.quote, g.shapes
     claims = shapes["claims"]
-    # two claims per topic, on two readings: a conflict wherever the two come from different documents
+    # two claims per topic, on two readings: a conflict wherever the two come from different documents. Only the
+    # attributes whose claims are codes: a quantitative one (growth_factor) needs an amount and two real figures
+    amount_attributes = {row["claim_attribute"] for row in claims.rows if row["claimed_amount"]}
+    code_attributes = [a for a in claims.accepted["claim_attribute"] if a not in amount_attributes]
+    attribute_counts = Counter(row["claim_attribute"] for row in claims.rows)
+    claim_attribute = s.weighted("attribute", code_attributes, [attribute_counts[a] + 1 for a in code_attributes], "i // 2")
     return f"""
         select 'CLM-' || {docnum('doc_id')} || '-' || lpad(i::varchar, 8, '0') as claim_id, doc_id,
                {clist}[1 + ((i // 2) % {c})] as subject_code, 'country' as subject_kind,
-               'synthetic_topic_' || (i // 2) as topic, {s.real('attribute', claims, 'claim_attribute', 'i // 2')}
-                   as claim_attribute,
-               'reading_' || (i % 2) as claimed_value, null as about_fact_id,
+               'synthetic_topic_' || (i // 2) as topic, {claim_attribute} as claim_attribute,
+               'reading_' || (i % 2) as claimed_value, null::double as claimed_amount, null as qualifier,
+               null as about_fact_id, null as base_fact_id,
                {quote("'claim ' || i")} as evidence, null as note
         from (select i, {doc('doc')} as doc_id from range({n['claims']}) t(i))"""
 
