@@ -154,7 +154,7 @@ member_spells as (
     select
         spells.country_iso3,
         spells.org_code,
-        spells.started_by_fact_id,
+        spells.start_fact_id,
         spells.start_basis,
         cast(extract(year from coalesce(spells.valid_from, spells.first_attested_on)) as integer) as first_year,
         case
@@ -182,8 +182,8 @@ membership_pairs as (
                 then 'stated_event'
             else 'attested'
         end as tie_basis,
-        first_member.started_by_fact_id as first_fact_id,
-        second_member.started_by_fact_id as second_fact_id,
+        first_member.start_fact_id as first_fact_id,
+        second_member.start_fact_id as second_fact_id,
         case
             when first_member.first_year > second_member.first_year then first_member.first_year
             else second_member.first_year
