@@ -63,9 +63,12 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "ordered_columns": ("ordered_columns_trade_figures_value_usd__value_usd_upper",
                         "update raw.trade_figures set value_usd = 10, value_usd_upper = 5 "
                         f"where {one_row('raw.trade_figures')}"),
-    "ordered_columns (strictly)": ("ordered_columns_mart_trade_partners_previous_year__True__trade_year",
-                                   "update marts.mart_trade_partners set previous_year = trade_year "
-                                   f"where {one_row('marts.mart_trade_partners', 'previous_year is not null')}"),
+    "ordered_columns (strictly)": ("ordered_columns_mart_trade_partners_growth_from_year__True__growth_to_year",
+                                   "update marts.mart_trade_partners set growth_from_year = growth_to_year "
+                                   f"where {one_row('marts.mart_trade_partners', 'growth_to_year is not null')}"),
+    "point_value_only_when_exact": ("point_value_only_when_exact_mart_trade_partners_growth_pct__growth_is_exact",
+                                    "update marts.mart_trade_partners set growth_pct = 263.6 "
+                                    f"where {one_row('marts.mart_trade_partners', 'not growth_is_exact')}"),
     "relationships_by_kind": ("relationships_by_kind_treaty_parties_party_code__party_kind",
                               "update raw.treaty_parties set party_code = 'XXX', party_kind = 'country' "
                               f"where {one_row('raw.treaty_parties')}"),

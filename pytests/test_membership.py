@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from conftest import copy_project

@@ -142,7 +142,7 @@ class Sql:
         return self.weighted(key, values, [counts[v] + 1 for v in values], row)
 
     def date_parts(self, key: str, precision: str, year: str) -> str:
-        """The date string of a precision ('day', 'month', 'year') in the given year, plus a basis."""
+        """The date string at a precision of seeds/vocabulary/date_precisions.csv in the given year, plus a basis."""
         month = f"(1 + {self.below(key + ':m', 12)})"
         day = f"(1 + {self.below(key + ':d', 28)})"
         return (f"case {precision} when 'year' then printf('%04d', {year}) "
