@@ -1,13 +1,11 @@
 """The build benchmark: where the time of a real `security-ties build` goes, and how it compares.
 
-`security-ties bench` runs the real write-audit-publish build (every dbt test, unit test and expectation) as
-a subprocess into a scratch warehouse folder (warehouse/bench/, so the published warehouse is untouched and
+`security-ties-dev bench` runs the real write-audit-publish build (every dbt test, unit test and expectation)
+as a subprocess into a scratch warehouse folder (warehouse/bench/, so the published warehouse is untouched and
 dbt's partial parse stays warm from run to run), and prints each step's seconds and share of the whole:
-pre-flight, values, evidence, dbt start-up, dbt parse, dbt state (`--changed` only), seeds, models, tests,
-unit tests, audit, publish, exports. The dbt steps are split by node type in proportion to the node times in
-run_results (the tests step holds the data tests and the unit tests, run in parallel parts). dbt's start-up
-and parse run beside the pre-flight, a changed build's state comparison beside its seeds, and the audit
-beside the tests, so the shares add up to more than the whole.
+pre-flight, values, evidence, dbt start-up (import and parse), seeds, models, tests, unit tests, audit,
+publish, exports. dbt's one `dbt build` is split by node type in proportion to the node times in its
+run_results.json.
 
 Machines here are shared, so wall seconds are noisy: every figure is also given as CPU seconds (user +
 system of the build and all its children), and comparisons are ratios against a baseline measured in the
@@ -15,7 +13,8 @@ same run, interleaved (baseline, candidate, baseline, candidate ...), medians of
 - `--baseline REF`: the build of another commit (its tree exported with `git archive`, run with this venv);
 - `--threads 1 2 4`: the build with each dbt thread count, against the first one given;
 - `--edit-loop`: in a copy of the project, a full build, then one seed row edited and `build --changed`, then
-  the edit undone and `build --changed` again, each against the full build.
+  the edit undone and `build --changed` again, each against the full build; with `--baseline`, the same loop
+  in a copy of the baseline's tree, and each build's ratio against it.
 """
 
 from __future__ import annotations
@@ -36,16 +35,10 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from security_ties.build import DBT_STEPS
 from security_ties.project import Project
 
-STEP_ORDER = ("pre-flight", "values", "evidence", "dbt start-up", "dbt parse", "dbt state", "seeds", "models", "tests",
-              "unit tests", "audit", "publish", "exports")
-# steps that run beside others, so the shares add up to more than 100 %: the dbt session starts with the
-# build and imports dbt and parses during the pre-flight, a changed build's seeds load while dbt compares
-# the state, and the audit runs beside the tests
-BESIDE = {"dbt start-up": "beside the pre-flight", "dbt parse": "beside the pre-flight",
-          "dbt state": "beside the seeds", "audit": "beside the dbt tests"}
+STEP_ORDER = ("pre-flight", "values", "evidence", "dbt start-up", "seeds", "models", "tests", "unit tests", "audit",
+              "publish", "exports")
 KIND_NAMES = {"seed": "seeds", "model": "models", "test": "tests", "unit_test": "unit tests"}
 
 
@@ -63,23 +56,21 @@ def _cpu_of_children() -> float:
 
 
 def breakdown(timings: dict[str, float], target: Path) -> dict[str, float]:
-    """The build's step timings regrouped into STEP_ORDER, the dbt steps split by node type."""
-    steps = {name: timings.get(name, 0.0) for name in ("pre-flight", "values", "evidence", "audit", "publish", "exports",
-                                                       "dbt parse", "dbt state")}
-    steps["dbt start-up"] = timings.get("dbt import", 0.0)
-    for step in DBT_STEPS:
-        wall = timings.get(f"dbt {step}", 0.0)
-        path = target / f"run_results.{step}.json"
-        node_time: dict[str, float] = {}
-        if path.is_file():
-            for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
-                kind = KIND_NAMES.get(result["unique_id"].split(".", 1)[0])
-                if kind:
-                    node_time[kind] = node_time.get(kind, 0.0) + float(result.get("execution_time") or 0.0)
-        total = sum(node_time.values()) or 1.0
-        for kind, seconds in node_time.items():
-            steps[kind] = steps.get(kind, 0.0) + wall * seconds / total
-    return {name: steps.get(name, 0.0) for name in STEP_ORDER}
+    """The build's step timings in STEP_ORDER: dbt's wall time after its start-up (import and parse) is split
+    into seeds, models, tests and unit tests in proportion to their node times in run_results.json."""
+    steps = {name: timings.get(name, 0.0) for name in STEP_ORDER}
+    nodes_wall = max(0.0, timings.get("dbt", 0.0) - timings.get("dbt start-up", 0.0))
+    node_time: dict[str, float] = {}
+    path = target / "run_results.json"
+    if path.is_file():
+        for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
+            kind = KIND_NAMES.get(result["unique_id"].split(".", 1)[0])
+            if kind:
+                node_time[kind] = node_time.get(kind, 0.0) + float(result.get("execution_time") or 0.0)
+    total = sum(node_time.values()) or 1.0
+    for kind, seconds in node_time.items():
+        steps[kind] = nodes_wall * seconds / total
+    return steps
 
 
 def run_build(root: Path, warehouse: Path, corpus: Path, label: str, threads: int | None = None,
@@ -89,10 +80,9 @@ def run_build(root: Path, warehouse: Path, corpus: Path, label: str, threads: in
     timings_file = warehouse / "bench-timings.json"
     timings_file.unlink(missing_ok=True)
     env = {**os.environ, "SECURITY_TIES_WAREHOUSE_DIR": str(warehouse), "CORPUS_DIR": str(corpus)}
-    command = [sys.executable, "-m", "security_ties.cli", "build"]
+    command = [sys.executable, "-m", "security_ties.cli", "build", "--quiet"] + (["--changed"] if changed else [])
     if src is None:
-        command += ["--quiet", "--timings-json", str(timings_file)] + (["--threads", str(threads)] if threads else [])
-        command += ["--changed"] if changed else []
+        command += ["--timings-json", str(timings_file)] + (["--threads", str(threads)] if threads else [])
     else:
         env["PYTHONPATH"] = str(src)
     cpu_before, started = _cpu_of_children(), time.perf_counter()
@@ -135,33 +125,44 @@ def copy_tree(root: Path, destination: Path) -> Path:
     return destination
 
 
-def edit_loop(project: Project, runs: int = 1) -> str:
-    """The edit loop in a copy of the project: full builds (the first a warm-up that parses from scratch),
-    then `runs` times: one seed row edited and `build --changed`, the edit undone and `build --changed` again.
-    Reported as medians and as ratios against the full build measured in the same run."""
+EDIT_LOOP = ("full build", "--changed after a one-row edit", "--changed after undoing it")
+
+
+def edit_loop(project: Project, tree: Path, label: str, runs: int = 1, src: Path | None = None) -> dict[str, list[Run]]:
+    """The edit loop in a copy of `tree` (this checkout, or a baseline's files run from `src`): a warm-up full
+    build (it parses from scratch), then `runs` times: a full build, one seed row edited and `build --changed`,
+    the edit undone and `build --changed` again. Returns the runs of each of the three, by EDIT_LOOP name."""
     scratch = Path(tempfile.mkdtemp(prefix="security-ties-edit-loop-"))
     try:
-        root = copy_tree(project.root, scratch / "project")
+        root = copy_tree(tree, scratch / "project")
         warehouse, seed = scratch / "warehouse", root / EDITED_SEED
         original = seed.read_bytes()
-        run_build(root, warehouse, project.corpus_dir, "warm-up")
-        results: dict[str, list[Run]] = {"full build": [], "--changed after a one-row edit": [],
-                                         "--changed after undoing it": []}
+        corpus = project.corpus_dir
+        run_build(root, warehouse, corpus, f"{label} warm-up", src=src)
+        results: dict[str, list[Run]] = {name: [] for name in EDIT_LOOP}
         for _ in range(runs):
-            results["full build"].append(run_build(root, warehouse, project.corpus_dir, "full build"))
+            results[EDIT_LOOP[0]].append(run_build(root, warehouse, corpus, f"{label} full build", src=src))
             edit_one_row(seed)
-            results["--changed after a one-row edit"].append(
-                run_build(root, warehouse, project.corpus_dir, "edit", changed=True))
+            results[EDIT_LOOP[1]].append(run_build(root, warehouse, corpus, f"{label} edit", src=src, changed=True))
             seed.write_bytes(original)
-            results["--changed after undoing it"].append(
-                run_build(root, warehouse, project.corpus_dir, "undo", changed=True))
-        full, *changed = results
-        return "\n".join([f"Edit loop ({EDITED_SEED}, first row's quote shortened), {runs} run(s), medians:",
-                          render_comparison(results[full], {label: results[label] for label in changed}),
-                          "", "Breakdown of `--changed` after the edit:",
-                          render_breakdown(results["--changed after a one-row edit"])])
+            results[EDIT_LOOP[2]].append(run_build(root, warehouse, corpus, f"{label} undo", src=src, changed=True))
+        return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def render_edit_loop(ours: dict[str, list[Run]], baseline: dict[str, list[Run]] | None, runs: int) -> str:
+    """Each edit-loop build against the full build of the same tree, and (with a baseline) against the same
+    build of the baseline."""
+    lines = [f"Edit loop ({EDITED_SEED}, first row's quote shortened), {runs} run(s), medians:",
+             render_comparison(ours[EDIT_LOOP[0]], {name: ours[name] for name in EDIT_LOOP[1:]})]
+    if baseline:
+        lines += ["", "Edit loop against the baseline (ratios: this checkout / baseline):",
+                  f"{'build':<34} {'baseline s':>10} {'this s':>8} {'ratio':>7}", "-" * 62]
+        for name in EDIT_LOOP:
+            before, after = (statistics.median(r.wall for r in runs_of[name]) for runs_of in (baseline, ours))
+            lines.append(f"{name:<34} {before:>10.1f} {after:>8.1f} {after / before:>7.2f}")
+    return "\n".join(lines + ["", "Breakdown of `--changed` after the edit:", render_breakdown(ours[EDIT_LOOP[1]])])
 
 
 def export_tree(root: Path, ref: str, destination: Path) -> Path:
@@ -178,8 +179,7 @@ def render_breakdown(runs: list[Run]) -> str:
     total = statistics.median(r.wall for r in runs)
     cpu = statistics.median(r.cpu for r in runs)
     lines = [f"{'step':<14} {'seconds':>8} {'share':>7}", "-" * 31]
-    lines += [f"{name:<14} {seconds:>8.1f} {100 * seconds / total:>6.1f}%"
-              + (f"  ({BESIDE[name]})" if name in BESIDE else "") for name, seconds in medians.items()]
+    lines += [f"{name:<14} {seconds:>8.1f} {100 * seconds / total:>6.1f}%" for name, seconds in medians.items()]
     lines += ["-" * 31, f"{'total (wall)':<14} {total:>8.1f} {100.0:>6.1f}%", f"{'total (CPU)':<14} {cpu:>8.1f}"]
     return "\n".join(lines)
 
@@ -231,7 +231,9 @@ def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None,
             report += ["", "Comparison (ratios against the baseline measured in this run):",
                        render_comparison(results[first[0]], {label: results[label] for label, _, _ in rest})]
         if with_edit_loop:
-            report += ["", edit_loop(project, runs)]
+            baseline_tree = next((tree for _, _, tree in configurations if tree is not None), None)
+            before = edit_loop(project, baseline_tree, "baseline", runs, baseline_tree / "src") if baseline_tree else None
+            report += ["", render_edit_loop(edit_loop(project, root, "this checkout", runs), before, runs)]
         report.append(f"\n{load_average()} at the end")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('arms_supplier_shares') }}
 with source_rows as (
     select * from {{ source('facts', 'arms_supplier_shares') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('claims') }}
 with source_rows as (
     select * from {{ source('facts', 'claims') }}
 ),

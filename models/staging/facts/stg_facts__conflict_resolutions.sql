@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('conflict_resolutions') }}
 with source_rows as (
     select * from {{ source('facts', 'conflict_resolutions') }}
 ),

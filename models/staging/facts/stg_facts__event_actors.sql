@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('event_actors') }}
 with source_rows as (
     select * from {{ source('facts', 'event_actors') }}
 ),

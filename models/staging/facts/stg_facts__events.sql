@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('events') }}
 with source_rows as (
     select * from {{ source('facts', 'events') }}
 ),

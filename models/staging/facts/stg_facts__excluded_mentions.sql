@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('excluded_mentions') }}
 with source_rows as (
     select * from {{ source('facts', 'excluded_mentions') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('indicators') }}
 with source_rows as (
     select * from {{ source('facts', 'indicators') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('membership_events') }}
 with source_rows as (
     select * from {{ source('facts', 'membership_events') }}
 ),

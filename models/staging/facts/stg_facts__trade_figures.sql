@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('trade_figures') }}
 with source_rows as (
     select * from {{ source('facts', 'trade_figures') }}
 ),

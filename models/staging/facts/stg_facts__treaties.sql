@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('treaties') }}
 with source_rows as (
     select * from {{ source('facts', 'treaties') }}
 ),

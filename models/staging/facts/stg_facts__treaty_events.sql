@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('treaty_events') }}
 with source_rows as (
     select * from {{ source('facts', 'treaty_events') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('treaty_parties') }}
 with source_rows as (
     select * from {{ source('facts', 'treaty_parties') }}
 ),

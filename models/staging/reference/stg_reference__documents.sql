@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('documents') }}
 with source_rows as (
     select * from {{ source('reference', 'documents') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('entity_aliases') }}
 with source_rows as (
     select * from {{ source('reference', 'entity_aliases') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('organizations') }}
 with source_rows as (
     select * from {{ source('reference', 'organizations') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('value_check_exceptions') }}
 with source_rows as (
     select * from {{ source('reference', 'value_check_exceptions') }}
 ),

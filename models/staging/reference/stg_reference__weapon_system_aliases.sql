@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('weapon_system_aliases') }}
 with source_rows as (
     select * from {{ source('reference', 'weapon_system_aliases') }}
 ),

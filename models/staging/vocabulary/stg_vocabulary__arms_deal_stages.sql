@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('arms_deal_stages') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'arms_deal_stages') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('claim_attributes') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'claim_attributes') }}
 ),

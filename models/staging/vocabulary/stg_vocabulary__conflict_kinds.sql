@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('conflict_kinds') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'conflict_kinds') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('fact_tables') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'fact_tables') }}
 ),

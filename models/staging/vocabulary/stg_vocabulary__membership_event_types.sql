@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('membership_event_types') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'membership_event_types') }}
 ),

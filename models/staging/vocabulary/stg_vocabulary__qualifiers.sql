@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('qualifiers') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'qualifiers') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('succession_kinds') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'succession_kinds') }}
 ),

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('treaty_event_types') }}
 with source_rows as (
     select * from {{ source('vocabulary', 'treaty_event_types') }}
 ),
