@@ -12,6 +12,7 @@ system of the build and all its children), and comparisons are ratios against a 
 same run, interleaved (baseline, candidate, baseline, candidate ...), medians of `runs`:
 - `--baseline REF`: the build of another commit (its tree exported with `git archive`, run with this venv);
 - `--threads 1 2 4`: the build with each dbt thread count, against the first one given;
+- `--test-parts 1 2`: the build with its data tests in one `dbt build` and in that many `dbt test` processes;
 - `--edit-loop`: in a copy of the project, a full build, then one seed row edited and `build --changed`, then
   the edit undone and `build --changed` again, each against the full build; with `--baseline`, the same loop
   in a copy of the baseline's tree, and each build's ratio against it.
@@ -34,6 +35,7 @@ import time
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from collections.abc import Sequence
 
 from security_ties.project import Project
 
@@ -73,16 +75,16 @@ def breakdown(timings: dict[str, float], target: Path) -> dict[str, float]:
     return steps
 
 
-def run_build(root: Path, warehouse: Path, corpus: Path, label: str, threads: int | None = None,
+def run_build(root: Path, warehouse: Path, corpus: Path, label: str, options: Sequence[str] = (),
               src: Path | None = None, changed: bool = False) -> Run:
-    """One real build as a subprocess; `src` runs another tree's package (a baseline) with this venv;
-    `changed` runs `build --changed`."""
+    """One real build as a subprocess, with the build `options` (e.g. --threads 4); `src` runs another tree's
+    package (a baseline) with this venv; `changed` runs `build --changed`."""
     timings_file = warehouse / "bench-timings.json"
     timings_file.unlink(missing_ok=True)
     env = {**os.environ, "SECURITY_TIES_WAREHOUSE_DIR": str(warehouse), "CORPUS_DIR": str(corpus)}
     command = [sys.executable, "-m", "security_ties.cli", "build", "--quiet"] + (["--changed"] if changed else [])
     if src is None:
-        command += ["--timings-json", str(timings_file)] + (["--threads", str(threads)] if threads else [])
+        command += ["--timings-json", str(timings_file), *options]
     else:
         env["PYTHONPATH"] = str(src)
     cpu_before, started = _cpu_of_children(), time.perf_counter()
@@ -128,24 +130,33 @@ def copy_tree(root: Path, destination: Path) -> Path:
 EDIT_LOOP = ("full build", "--changed after a one-row edit", "--changed after undoing it")
 
 
-def edit_loop(project: Project, tree: Path, label: str, runs: int = 1, src: Path | None = None) -> dict[str, list[Run]]:
-    """The edit loop in a copy of `tree` (this checkout, or a baseline's files run from `src`): a warm-up full
-    build (it parses from scratch), then `runs` times: a full build, one seed row edited and `build --changed`,
-    the edit undone and `build --changed` again. Returns the runs of each of the three, by EDIT_LOOP name."""
+def edit_loop(project: Project, trees: dict[str, tuple[Path, Path | None]], runs: int = 1) -> dict[str, dict[str, list[Run]]]:
+    """The edit loop in a copy of each tree (label -> (its files, the `src` to run them with: None for this
+    checkout)), interleaved build by build: a warm-up full build (it parses from scratch), then `runs` times a
+    full build, one seed row edited and `build --changed`, the edit undone and `build --changed` again. Returns,
+    per tree, the runs of each of the three, by EDIT_LOOP name."""
     scratch = Path(tempfile.mkdtemp(prefix="security-ties-edit-loop-"))
     try:
-        root = copy_tree(tree, scratch / "project")
-        warehouse, seed = scratch / "warehouse", root / EDITED_SEED
-        original = seed.read_bytes()
-        corpus = project.corpus_dir
-        run_build(root, warehouse, corpus, f"{label} warm-up", src=src)
-        results: dict[str, list[Run]] = {name: [] for name in EDIT_LOOP}
+        copies = {label: copy_tree(tree, scratch / f"project-{index}") for index, (label, (tree, _)) in enumerate(trees.items())}
+        originals = {label: (root / EDITED_SEED).read_bytes() for label, root in copies.items()}
+        results: dict[str, dict[str, list[Run]]] = {label: {name: [] for name in EDIT_LOOP} for label in trees}
+
+        def each(step: str, edit: bool | None, changed: bool, keep: bool) -> None:
+            for index, (label, (_, src)) in enumerate(trees.items()):
+                root, warehouse = copies[label], scratch / f"warehouse-{index}"
+                if edit is True:
+                    edit_one_row(root / EDITED_SEED)
+                elif edit is False:
+                    (root / EDITED_SEED).write_bytes(originals[label])
+                run = run_build(root, warehouse, project.corpus_dir, f"{label} {step}", src=src, changed=changed)
+                if keep:
+                    results[label][step].append(run)
+
+        each(EDIT_LOOP[0], None, False, keep=False)  # the warm-up
         for _ in range(runs):
-            results[EDIT_LOOP[0]].append(run_build(root, warehouse, corpus, f"{label} full build", src=src))
-            edit_one_row(seed)
-            results[EDIT_LOOP[1]].append(run_build(root, warehouse, corpus, f"{label} edit", src=src, changed=True))
-            seed.write_bytes(original)
-            results[EDIT_LOOP[2]].append(run_build(root, warehouse, corpus, f"{label} undo", src=src, changed=True))
+            each(EDIT_LOOP[0], None, False, keep=True)
+            each(EDIT_LOOP[1], True, True, keep=True)
+            each(EDIT_LOOP[2], False, True, keep=True)
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -153,15 +164,18 @@ def edit_loop(project: Project, tree: Path, label: str, runs: int = 1, src: Path
 
 def render_edit_loop(ours: dict[str, list[Run]], baseline: dict[str, list[Run]] | None, runs: int) -> str:
     """Each edit-loop build against the full build of the same tree, and (with a baseline) against the same
-    build of the baseline."""
+    build of the baseline, measured interleaved with it."""
     lines = [f"Edit loop ({EDITED_SEED}, first row's quote shortened), {runs} run(s), medians:",
              render_comparison(ours[EDIT_LOOP[0]], {name: ours[name] for name in EDIT_LOOP[1:]})]
     if baseline:
-        lines += ["", "Edit loop against the baseline (ratios: this checkout / baseline):",
-                  f"{'build':<34} {'baseline s':>10} {'this s':>8} {'ratio':>7}", "-" * 62]
+        lines += ["", "Edit loop against the baseline, interleaved (ratios: this checkout / baseline):",
+                  f"{'build':<32} {'base wall':>9} {'wall':>6} {'ratio':>6} {'base CPU':>9} {'CPU':>6} {'ratio':>6}",
+                  "-" * 80]
         for name in EDIT_LOOP:
-            before, after = (statistics.median(r.wall for r in runs_of[name]) for runs_of in (baseline, ours))
-            lines.append(f"{name:<34} {before:>10.1f} {after:>8.1f} {after / before:>7.2f}")
+            wall_before, wall_after = (statistics.median(r.wall for r in runs_of[name]) for runs_of in (baseline, ours))
+            cpu_before, cpu_after = (statistics.median(r.cpu for r in runs_of[name]) for runs_of in (baseline, ours))
+            lines.append(f"{name:<32} {wall_before:>9.1f} {wall_after:>6.1f} {wall_after / wall_before:>6.2f} "
+                         f"{cpu_before:>9.1f} {cpu_after:>6.1f} {cpu_after / cpu_before:>6.2f}")
     return "\n".join(lines + ["", "Breakdown of `--changed` after the edit:", render_breakdown(ours[EDIT_LOOP[1]])])
 
 
@@ -200,40 +214,50 @@ def load_average() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None,
-              threads: list[int] | None = None, with_edit_loop: bool = False) -> str:
+def configurations_of(threads: list[int] | None, test_parts: list[int] | None) -> list[tuple[str, list[str]]]:
+    """(label, build options) of this checkout's configurations: one per thread count or per test-part count."""
+    if threads:
+        return [(f"this checkout, {count} threads", ["--threads", str(count)]) for count in threads]
+    if test_parts:
+        return [(f"this checkout, {count} test part(s)", ["--test-parts", str(count)]) for count in test_parts]
+    return [("this checkout", [])]
+
+
+def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None, threads: list[int] | None = None,
+              with_edit_loop: bool = False, test_parts: list[int] | None = None) -> str:
     """Run the benchmark and return the report (see the module docstring)."""
     root = project.root
     bench_dir = root / "warehouse" / "bench"
     report = [f"security-ties build benchmark, {runs} run(s) per configuration, medians; {load_average()} at start"]
-    configurations: list[tuple[str, int | None, Path | None]] = []
+    configurations: list[tuple[str, list[str], Path | None]] = []
+    # dbt's partial parse keeps the paths of the last run's baseline tree (a temporary folder): start afresh
+    shutil.rmtree(bench_dir, ignore_errors=True)
     scratch = Path(tempfile.mkdtemp(prefix="security-ties-bench-"))
     try:
         if baseline_ref:
             tree = export_tree(root, baseline_ref, scratch / "baseline")
-            configurations.append((f"commit {baseline_ref}", None, tree))
-        for count in threads or [None]:  # type: ignore[list-item]
-            configurations.append(("this checkout" + (f", {count} threads" if count else ""), count, None))
+            configurations.append((f"commit {baseline_ref}", [], tree))
+        configurations += [(label, options, None) for label, options in configurations_of(threads, test_parts)]
         results: dict[str, list[Run]] = {label: [] for label, _, _ in configurations}
         # one warm-up each (not counted): the first build in a folder parses the project from scratch
-        for label, count, tree in configurations:
-            folder = bench_dir / (label.replace(" ", "_").replace(",", ""))
-            run_build(tree or root, folder, project.corpus_dir, label, count, (tree / "src") if tree else None)
-        for _ in range(runs):
-            for label, count, tree in configurations:
-                folder = bench_dir / (label.replace(" ", "_").replace(",", ""))
-                results[label].append(run_build(tree or root, folder, project.corpus_dir, label, count,
-                                                (tree / "src") if tree else None))
+        for measured in [False] + [True] * runs:
+            for label, options, tree in configurations:
+                folder = bench_dir / label.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "")
+                run = run_build(tree or root, folder, project.corpus_dir, label, options, (tree / "src") if tree else None)
+                if measured:
+                    results[label].append(run)
         ours = [label for label, _, tree in configurations if tree is None]
         report += ["", f"Breakdown of the build ({ours[0]}):", render_breakdown(results[ours[0]])]
         if len(configurations) > 1:
             first, *rest = configurations
-            report += ["", "Comparison (ratios against the baseline measured in this run):",
+            report += ["", "Comparison (ratios against the first configuration, measured in this run):",
                        render_comparison(results[first[0]], {label: results[label] for label, _, _ in rest})]
         if with_edit_loop:
-            baseline_tree = next((tree for _, _, tree in configurations if tree is not None), None)
-            before = edit_loop(project, baseline_tree, "baseline", runs, baseline_tree / "src") if baseline_tree else None
-            report += ["", render_edit_loop(edit_loop(project, root, "this checkout", runs), before, runs)]
+            trees = {label: (tree, tree / "src") for label, _, tree in configurations if tree is not None}
+            trees["this checkout"] = (root, None)
+            loops = edit_loop(project, trees, runs)
+            baseline = next((loops[label] for label in loops if label != "this checkout"), None)
+            report += ["", render_edit_loop(loops["this checkout"], baseline, runs)]
         report.append(f"\n{load_average()} at the end")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

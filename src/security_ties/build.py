@@ -33,7 +33,11 @@ from security_ties.publish import (
 )
 from security_ties.warehouse import BuildError, build_lock, candidate_path, remove_stale_candidates
 
-__all__ = ["Auditor", "BuildError", "BuildInterrupted", "BuildResult", "build"]
+__all__ = ["Auditor", "BuildError", "BuildInterrupted", "BuildResult", "DEFAULT_TEST_PARTS", "build"]
+
+# A full build runs its tests in this many dbt processes at once (the build's one speed mechanism; the
+# measurement that keeps it, against one `dbt build`, is in docs/benchmarks.md).
+DEFAULT_TEST_PARTS = 2
 
 
 @dataclass
@@ -55,7 +59,8 @@ class Auditor(Protocol):
 
 
 def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None, *,
-          progress: Progress | None = None, changed: bool = False, threads: int | None = None) -> BuildResult:
+          progress: Progress | None = None, changed: bool = False, threads: int | None = None,
+          test_parts: int = DEFAULT_TEST_PARTS) -> BuildResult:
     """Check, build, test, audit and publish; any failure raises BuildError and publishes nothing."""
     progress = progress or Progress(quiet=True)
     with build_lock(project), stop_on_sigterm():
@@ -76,7 +81,7 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
                 with progress.step("copy published"):
                     shutil.copyfile(project.published_path, candidate)
             with progress.step("dbt"):
-                run = run_dbt(project, candidate, state, threads, progress)
+                run = run_dbt(project, candidate, state, threads, 1 if state else test_parts, progress)
             counts = dbt_runner.node_counts(run.results)
             if state and not run.results:
                 progress.say("nothing changed since the published build; nothing was published")
@@ -85,7 +90,7 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
             quality: dict[str, int] = {}
             if audit:
                 with progress.step("audit"):
-                    tables = dbt_runner.built_models(project, run.results) if state else None
+                    tables = dbt_runner.built_models(run.results) if state else None
                     quality = audit(candidate, tables=tables, progress=progress.suite_counter)
             with progress.step("publish"):
                 record_build_info(candidate, build_id, project, counts, quality)
@@ -112,12 +117,16 @@ def published_state(project: Project, progress: Progress) -> Path | None:
     return None
 
 
-def run_dbt(project: Project, candidate: Path, state: Path | None, threads: int | None,
+def run_dbt(project: Project, candidate: Path, state: Path | None, threads: int | None, test_parts: int,
             progress: Progress) -> dbt_runner.DbtRun:
-    """One `dbt build` into the candidate; a failed node, or (full build) a node dbt did not run, fails the build."""
+    """One `dbt build` into the candidate (with `test_parts` > 1, its tests in that many `dbt test` processes at
+    the same time, after it); a failed node, or (full build) a node dbt did not run, fails the build."""
     started = time.perf_counter()
-    run = dbt_runner.run(project, candidate, dbt_runner.build_arguments(state, threads), progress)
+    run = dbt_runner.run(project, candidate, dbt_runner.build_arguments(state, threads, test_parts == 1), progress)
     progress.record("dbt start-up", max(0.0, time.perf_counter() - started - run.elapsed))  # import and parse
+    if run.returncode == 0 and test_parts > 1:
+        jobs = dbt_runner.test_jobs(project, candidate, test_parts, threads)
+        run = dbt_runner.combined([run, *dbt_runner.run_together(project, jobs, progress)])
     if run.returncode != 0:
         listed = "\n".join(f"  - {failure}" for failure in dbt_runner.failed_nodes(run))
         raise BuildError(f"dbt build failed; the published warehouse was not changed:\n{listed}")

@@ -12,15 +12,17 @@ with the published build (`state_path`), on a copy of the published file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from security_ties.processes import child_process_options
 from security_ties.progress import Progress
@@ -49,6 +51,7 @@ class Counter:
     """dbt's n/N node counter, printed at most once a second (failures at once)."""
 
     progress: Progress
+    label: str = "build"
     done: int = 0
     total: int = 0
     last_print: float = 0.0
@@ -64,7 +67,7 @@ class Counter:
             return
         if level == "error":
             self.errors.append(message)
-        if name == "FoundStats":
+        if name == "FoundStats" and self.label == "build":  # once, not again for each test part
             self.progress.say(f"  dbt: {message}")
         if name not in RESULT_EVENTS:
             return
@@ -75,9 +78,9 @@ class Counter:
         failed = bool(status) and status not in GOOD_STATUSES and not status.startswith("ok") and "success" not in status
         now = time.monotonic()
         if failed:
-            self.progress.say(f"  dbt build {self.done}/{self.total} {message}")
+            self.progress.say(f"  dbt {self.label} {self.done}/{self.total} {message}")
         elif self.done == self.total or now - self.last_print >= PRINT_EVERY_SECONDS:
-            self.progress.say(f"  dbt build {self.done}/{self.total}")
+            self.progress.say(f"  dbt {self.label} {self.done}/{self.total}")
             self.last_print = now
 
 
@@ -103,42 +106,114 @@ def save_state(project: Project, build_id: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_arguments(state: Path | None, threads: int | None) -> list[str]:
+def build_arguments(state: Path | None, threads: int | None, with_tests: bool = True) -> list[str]:
     """`dbt build` of everything, or (`state`: the published build's manifest folder) of what changed since that
-    build and everything downstream of it, with the tests of all of that."""
+    build and everything downstream of it, with the tests of all of that (unless `with_tests` is false: then the
+    tests run in parts, see `test_jobs`)."""
     selection = ["--select", "state:modified+", "--state", str(state)] if state else []
-    return ["build", *selection, *(["--threads", str(threads)] if threads else [])]
+    tests = [] if with_tests else ["--exclude", "resource_type:test", "resource_type:unit_test"]
+    return ["build", *selection, *tests, *(["--threads", str(threads)] if threads else [])]
+
+
+def test_jobs(project: Project, candidate: Path, parts: int, threads: int | None) -> list[Job]:
+    """Every data test and unit test of the manifest in `parts` `dbt test` invocations to run at the same time:
+    dbt's per-node work is Python under the GIL, so one dbt process keeps about one core busy, and the tests are
+    most of a build. The data tests are dealt round robin by their fqn (unique, and a leaf: no other node's fqn
+    starts with it); the unit tests run in the first part. The first part tests the candidate itself, each other
+    part its own copy of it (DuckDB lets one process write a file), under `candidate`'s folder (removed with it),
+    with its own target folder under the warehouse, so its partial parse stays valid from build to build."""
+    manifest = json.loads((target_path(project) / "manifest.json").read_text(encoding="utf-8"))
+    tests = sorted(".".join(node["fqn"]) for uid, node in manifest["nodes"].items() if uid.startswith("test."))
+    extra = ["--threads", str(threads)] if threads else []
+    jobs = []
+    for index in range(parts):
+        selection = [f"fqn:{name}" for name in tests[index::parts]] + (["resource_type:unit_test"] if index == 0 else [])
+        database, target = candidate, target_path(project)
+        if index:
+            database = candidate.parent / f"part-{index + 1}" / candidate.name  # the same name: the same catalog
+            database.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(candidate, database)
+            target = target.with_name(f"target-part-{index + 1}")
+        jobs.append(Job(["test", "--select", *selection, *extra], database, target, f"tests part {index + 1}/{parts}"))
+    return jobs
+
+
+@dataclass(frozen=True)
+class Job:
+    """One dbt invocation: its arguments, the database file it works on, its target folder and its label."""
+
+    arguments: list[str]
+    database: Path
+    target: Path
+    label: str = "build"
 
 
 def run(project: Project, database: Path, arguments: list[str], progress: Progress) -> DbtRun:
     """Run `dbt <arguments>` on `database` and wait for it; it is killed if the build stops first."""
-    target = target_path(project)
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures
-    command = [str(project.dbt_executable), *arguments, "--target-path", str(target),
-               "--log-path", str(target.parent / "logs"), "--log-format", "json", "--no-use-colors"]
-    environment = {**os.environ, "SECURITY_TIES_DB": str(database)}
-    counter = Counter(progress)
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
-        process = subprocess.Popen(  # noqa: PLW1509 - preexec_fn only calls prctl
-            command, cwd=project.root, env=environment, stdout=subprocess.PIPE, stderr=errors, text=True,
-            **child_process_options(),  # type: ignore[arg-type]
-        )
+    return run_together(project, [Job(arguments, database, target_path(project))], progress)[0]
+
+
+def run_together(project: Project, jobs: list[Job], progress: Progress) -> list[DbtRun]:
+    """Run dbt invocations at the same time, each a child process that dies with the build, and wait for all of
+    them; every one still running is killed if the build stops first (an error, Ctrl-C or SIGTERM)."""
+    processes: list[subprocess.Popen[str]] = []
+    counters = [Counter(progress, job.label) for job in jobs]
+    with contextlib.ExitStack() as stack:
+        stderr_files = [stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) for _ in jobs]
         try:
-            assert process.stdout is not None
-            for line in process.stdout:
-                counter(line)
-            process.wait()
+            for job, errors in zip(jobs, stderr_files):
+                processes.append(start(project, job, errors))
+            readers = [threading.Thread(target=follow, args=(process, counter), daemon=True)
+                       for process, counter in zip(processes, counters)]
+            for reader in readers:
+                reader.start()
+            for reader in readers:
+                reader.join()  # interrupted by SIGINT/SIGTERM in this (the main) thread
         finally:
-            if process.poll() is None:
-                process.kill()
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
                 process.wait()
-        errors.seek(0)
-        stderr = errors.read().strip()
+        stderr = [read_from_start(errors) for errors in stderr_files]
+    return [outcome(job.target, process.returncode, counter.errors + ([text] if text else []))
+            for job, process, counter, text in zip(jobs, processes, counters, stderr)]
+
+
+def start(project: Project, job: Job, errors: IO[str]) -> subprocess.Popen[str]:
+    job.target.mkdir(parents=True, exist_ok=True)
+    (job.target / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures
+    command = [str(project.dbt_executable), *job.arguments, "--target-path", str(job.target),
+               "--log-path", str(job.target.parent / "logs"), "--log-format", "json", "--no-use-colors",
+               # the debug log file would be tens of MB of JSON per build; errors reach the build's output anyway
+               "--log-level-file", "error"]
+    return subprocess.Popen(  # noqa: PLW1509 - preexec_fn only calls prctl
+        command, cwd=project.root, env={**os.environ, "SECURITY_TIES_DB": str(job.database)},
+        stdout=subprocess.PIPE, stderr=errors, text=True, **child_process_options(),  # type: ignore[arg-type]
+    )
+
+
+def read_from_start(stream: IO[str]) -> str:
+    stream.seek(0)
+    return stream.read().strip()
+
+
+def follow(process: subprocess.Popen[str], counter: Counter) -> None:
+    """Turn one dbt process's JSON log lines into progress until it ends."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        counter(line)
+
+
+def outcome(target: Path, returncode: int, errors: list[str]) -> DbtRun:
     results_file = target / "run_results.json"
-    outcome = json.loads(results_file.read_text(encoding="utf-8")) if results_file.is_file() else {}
-    return DbtRun(process.returncode, outcome.get("results", []), counter.errors + ([stderr] if stderr else []),
-                  float(outcome.get("elapsed_time") or 0.0))
+    results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.is_file() else {}
+    return DbtRun(returncode, results.get("results", []), errors, float(results.get("elapsed_time") or 0.0))
+
+
+def combined(runs: list[DbtRun]) -> DbtRun:
+    """The runs of one build's dbt step as one: the worst exit code, every result and error, the nodes' seconds."""
+    return DbtRun(max(run.returncode for run in runs), [r for run in runs for r in run.results],
+                  [e for run in runs for e in run.errors], sum(run.elapsed for run in runs))
 
 
 def failed_nodes(run: DbtRun) -> list[str]:
@@ -168,7 +243,7 @@ def unrun_nodes(project: Project, results: list[dict[str, Any]]) -> list[str]:
     return sorted(expected - {str(r["unique_id"]) for r in results})
 
 
-def built_models(project: Project, results: list[dict[str, Any]]) -> list[str]:
+def built_models(results: list[dict[str, Any]]) -> list[str]:
     """The names of the models the run built (what a `--changed` build audits)."""
     return sorted(str(r["unique_id"]).split(".")[-1] for r in results
                   if str(r["unique_id"]).startswith("model.") and r.get("status") == "success")
