@@ -47,7 +47,9 @@ test: install-dev browser superset
 	$(MAKE) spark
 
 ## test-fast: the edit loop - pytest without the tests marked slow (builds, GX runs, Superset, browser, dbt compile)
+## on the published warehouse; it never builds one: without it, it stops with a one-line hint
 test-fast: install-dev
+	@test -f $(PUBLISHED) || { echo "make test-fast: no warehouse at $(PUBLISHED): run \`make build\` first" >&2; exit 1; }
 	$(BIN)/python -m pytest -m "not slow"
 
 ## lint: sqlfluff over the SQL, then dbt-bouncer's conventions over a fresh manifest (dbt-bouncer.yml)
@@ -67,7 +69,7 @@ dbt-docs: install $(PUBLISHED)
 	@echo "dbt docs: $(CURDIR)/target/static_index.html"
 
 gx-docs: install
-	$(CLI) validate
+	$(CLI) audit
 
 ## report: static offline HTML report (reports/index.html) with the dbt catalogue copied beside it
 report: install dbt-docs

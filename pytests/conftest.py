@@ -52,9 +52,9 @@ def corpus_dir(project: Project) -> Path:
 
 @pytest.fixture(scope="session")
 def published_warehouse(project: Project) -> Path:
-    """The published warehouse; built once if this checkout has none yet."""
+    """The published warehouse; the tests never build it themselves (`make test` builds first)."""
     if not project.published_path.exists():
-        subprocess.run([str(Path(sys.executable).parent / "security-ties"), "build"], cwd=ROOT, check=True)
+        pytest.fail(f"no published warehouse at {project.published_path}: run `make build` first", pytrace=False)
     return project.published_path
 
 
@@ -63,10 +63,12 @@ def copy_project(destination: Path) -> Path:
     return copy_tree(ROOT, destination)
 
 
-def run_cli(project_root: Path, *arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(project_root: Path, *arguments: str, env: dict[str, str] | None = None,
+            command: str = "security-ties") -> subprocess.CompletedProcess[str]:
+    """Run `security-ties` (or `security-ties-dev`) from this venv in `project_root`."""
     environment = {**os.environ, "CORPUS_DIR": str(Project.from_environment(ROOT).corpus_dir), **(env or {})}
     return subprocess.run(
-        [str(Path(sys.executable).parent / "security-ties"), *arguments],
+        [str(Path(sys.executable).parent / command), *arguments],
         cwd=project_root, env=environment, capture_output=True, text=True, check=False,
     )
 

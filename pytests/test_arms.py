@@ -19,7 +19,7 @@ import pytest
 
 from conftest import copy_project
 from security_ties.report import charts
-from security_ties.preflight import SeedValidationError, validate_seeds
+from security_ties.seed_check import SeedValidationError, validate_seeds
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, copy_project
 from security_ties.vocabulary import codes as vocabulary_codes
 from security_ties.report import bound_label, charts, growth_label, share_category
-from security_ties.preflight import SeedValidationError, validate_seeds
+from security_ties.seed_check import SeedValidationError, validate_seeds
 
 VOCABULARY = ROOT / "seeds" / "vocabulary" / "qualifiers.csv"
 TRADE_DATASET = ROOT / "superset" / "datasets" / "trade_by_partner.sql"

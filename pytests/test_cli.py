@@ -8,7 +8,8 @@ from pathlib import Path
 from conftest import ROOT, copy_project, run_cli
 
 
-COMMANDS = {"build", "validate-seeds", "verify-evidence", "coverage", "info", "rollback", "validate", "report"}
+COMMANDS = {"build", "validate-seeds", "verify-evidence", "coverage", "info", "rollback", "doctor", "audit", "report"}
+DEVELOPER_COMMANDS = {"bench", "bench-scale", "synth"}
 
 
 def listed_commands(help_text: str) -> dict[str, str]:
@@ -33,6 +34,15 @@ def test_help_lists_every_command_by_name_with_an_explanation() -> None:
     assert sorted(COMMANDS - set(listed)) == []
     for command in COMMANDS:
         assert len(listed[command].split()) >= 5, f"{command}: {listed[command]!r}"
+
+
+def test_developer_commands_have_their_own_entry_point_out_of_the_analysts_help() -> None:
+    assert not DEVELOPER_COMMANDS & set(listed_commands(run_cli(ROOT, "--help").stdout))
+    result = run_cli(ROOT, "--help", command="security-ties-dev")
+    assert result.returncode == 0
+    listed = listed_commands(result.stdout)
+    assert set(listed) == DEVELOPER_COMMANDS
+    assert all(len(listed[command].split()) >= 5 for command in DEVELOPER_COMMANDS), listed
 
 
 def test_verify_evidence_without_the_corpus_names_the_folder_and_the_fix(tmp_path: Path) -> None:

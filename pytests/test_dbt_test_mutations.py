@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from security_ties.build import dbt_target_path
+from security_ties.dbt_runner import target_path as dbt_target_path
 from security_ties.project import Project
 
 # (test node name as dbt names it, the mutation: SQL that breaks exactly the rule the test states)

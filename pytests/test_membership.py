@@ -14,7 +14,7 @@ from conftest import copy_project
 from security_ties import vocabulary
 from security_ties.project import Project
 from security_ties.report import charts as report_charts
-from security_ties.preflight import SeedValidationError, validate_seeds
+from security_ties.seed_check import SeedValidationError, validate_seeds
 
 
 @pytest.fixture(scope="module")

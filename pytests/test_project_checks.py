@@ -14,7 +14,7 @@ import duckdb
 import pytest
 import yaml
 
-from security_ties.build import dbt_target_path
+from security_ties.dbt_runner import target_path as dbt_target_path
 from security_ties.project_checks import (
     coverage_summary,
     description_problems,

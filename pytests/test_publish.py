@@ -24,7 +24,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT, copy_project, run_cli, write_mode_client
-from security_ties.build import list_releases, published_build_id
+from security_ties.publish import list_releases, published_build_id
 from security_ties.exports import MANIFEST, export_marts
 from security_ties.project import PUBLISHED_NAME, Project
 

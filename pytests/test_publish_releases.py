@@ -18,11 +18,9 @@ import duckdb
 import pytest
 
 from security_ties import build as build_module
-from security_ties import cli, info
-from security_ties.build import (
-    BuildError, build_lock, candidate_path, list_releases, publish, published_build_id, read_release_manifest,
-    remove_stale_candidates, rollback,
-)
+from security_ties import cli, dbt_runner, info, publish as publish_module, warehouse
+from security_ties.publish import list_releases, publish, published_build_id, read_release_manifest, rollback
+from security_ties.warehouse import BuildError, build_lock, candidate_path, remove_stale_candidates
 from conftest import ROOT, run_cli, write_mode_client
 from security_ties.exports import MANIFEST, export_marts
 from security_ties.project import Project
@@ -86,7 +84,7 @@ def test_a_release_is_a_read_only_copy_that_never_shares_an_inode_with_the_publi
         assert release.stat().st_mode & 0o222 == 0
     assert published.st_mode & 0o222 == 0
     recorded = {e["build_id"]: e["sha256"] for e in read_release_manifest(small_project)["releases"]}
-    assert recorded == {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)}
+    assert recorded == {p.parent.name: publish_module.sha256_file(p) for p in list_releases(small_project)}
 
 
 def test_keep_releases_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,18 +171,18 @@ def test_a_write_mode_client_can_neither_change_nor_mislabel_a_release(small_pro
     small_project.published_path.chmod(0o644)  # as root ignores the read-only bit (the tests may not run as root)
     with write_mode_client(small_project.published_path, tmp_path) as writer:
         # detected and named, with the fix, while it holds the published file
-        holders = build_module.write_holders(small_project.published_path)
+        holders = warehouse.write_holders(small_project.published_path)
         assert [pid for pid, _ in holders] == [writer.pid]
         warnings = info.warnings(small_project)
         assert any(f"process {writer.pid}" in w and "read_only=True" in w for w in warnings), warnings
 
         publish_builds(small_project, ["b2"])
-        before = {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)}
+        before = {p.parent.name: publish_module.sha256_file(p) for p in list_releases(small_project)}
         writer.write()
 
-        assert {p.parent.name: build_module.sha256_file(p) for p in list_releases(small_project)} == before
+        assert {p.parent.name: publish_module.sha256_file(p) for p in list_releases(small_project)} == before
         assert release_ids(small_project) == ["b2", "b1"]
-        assert build_module.changed_releases(small_project) == []
+        assert publish_module.changed_releases(small_project) == []
         assert rollback(small_project, "b1", export=None) == "b1"
         with duckdb.connect(str(small_project.published_path), read_only=True) as connection:
             tables = {name for (name,) in connection.execute("select table_name from duckdb_tables()").fetchall()}
@@ -194,7 +192,7 @@ def test_a_write_mode_client_can_neither_change_nor_mislabel_a_release(small_pro
 def test_info_names_a_write_lock_holder_from_duckdbs_lock_error() -> None:
     error = duckdb.IOException('IO Error: Could not set lock on file "/w/security_ties.duckdb": Conflicting lock is '
                                "held in /usr/bin/python3.11 (PID 4242) by user root. See also https://duckdb.org")
-    assert build_module.lock_holder_from_error(error) == (4242, "/usr/bin/python3.11")
+    assert warehouse.lock_holder_from_error(error) == (4242, "/usr/bin/python3.11")
 
 
 def test_info_warns_and_doctor_repairs_an_empty_release_folder_and_lagging_exports(small_project: Project) -> None:
@@ -206,11 +204,11 @@ def test_info_warns_and_doctor_repairs_an_empty_release_folder_and_lagging_expor
     assert any("empty release folder(s) b0" in w and "security-ties doctor" in w for w in warnings), warnings
     assert any("exports/current shows build b1, the published build is b2" in w for w in warnings), warnings
 
-    repairs = build_module.doctor(small_project)
+    repairs = publish_module.doctor(small_project)
 
     assert repairs == ["removed empty release folder releases/b0",
                        "re-exported the marts of build b2 (exports/current showed b1)"]
-    assert build_module.doctor(small_project) == []  # nothing left to repair
+    assert publish_module.doctor(small_project) == []  # nothing left to repair
     manifest = json.loads((small_project.exports_dir / "current" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["build_id"] == "b2"
     assert not (small_project.releases_dir / "b0").exists()
@@ -223,7 +221,7 @@ def test_doctor_rebuilds_an_unreadable_release_manifest_from_the_release_folders
     (small_project.releases_dir / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(BuildError, match=r"manifest.json: not valid JSON .*security-ties doctor"):
         list_releases(small_project)
-    repairs = build_module.doctor(small_project)
+    repairs = publish_module.doctor(small_project)
     assert len(repairs) == 1 and repairs[0].startswith("moved the unreadable releases/manifest.json")
     assert release_ids(small_project) == ["b2", "b1"]
     assert read_release_manifest(small_project)["published"] == "b2"
@@ -234,7 +232,7 @@ def test_doctor_makes_a_writable_published_file_read_only_again(small_project: P
     export_marts(small_project, small_project.published_path, "b1")
     small_project.published_path.chmod(0o644)
     assert any("is writable on disk" in w for w in info.warnings(small_project))
-    assert build_module.doctor(small_project) == [f"made {small_project.published_path} read-only"]
+    assert publish_module.doctor(small_project) == [f"made {small_project.published_path} read-only"]
     assert small_project.published_path.stat().st_mode & 0o222 == 0
 
 
@@ -259,9 +257,9 @@ def test_a_build_on_a_tiny_disk_fails_in_the_pre_flight_with_one_line(tmp_path: 
 def test_a_full_disk_fails_before_dbt_starts_naming_the_folder(small_project: Project,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     publish_builds(small_project, ["b1"])
-    monkeypatch.setattr(build_module.shutil, "disk_usage", lambda path: shutil_usage(free=5 * 2**20))
+    monkeypatch.setattr(warehouse.shutil, "disk_usage", lambda path: shutil_usage(free=5 * 2**20))
     with pytest.raises(BuildError, match=rf"^{small_project.warehouse_dir}: only 5 MiB free, a build needs about"):
-        build_module.check_free_space(small_project)
+        warehouse.check_free_space(small_project)
 
 
 def shutil_usage(free: int) -> object:
@@ -275,7 +273,7 @@ def test_every_os_error_ends_in_one_line_naming_the_path_and_the_fix(monkeypatch
     def no_space(*arguments: object, **keywords: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", "/w/security_ties.duckdb.wal")
 
-    monkeypatch.setattr(build_module, "rollback", no_space)
+    monkeypatch.setattr(publish_module, "rollback", no_space)
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
     assert cli.main(["rollback"]) == 1
     error = capsys.readouterr().err
@@ -321,12 +319,12 @@ def test_a_read_only_warehouse_folder_ends_in_one_line_naming_the_path(tmp_path:
 def test_a_build_on_a_full_disk_stops_before_dbt_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = Project(root=ROOT, corpus_dir=Project.from_environment(ROOT).corpus_dir,
                       warehouse_dir=tmp_path / "warehouse", keep_releases=3)
-    monkeypatch.setattr(build_module.shutil, "disk_usage", lambda path: shutil_usage(free=2**20))
+    monkeypatch.setattr(warehouse.shutil, "disk_usage", lambda path: shutil_usage(free=2**20))
 
     def dbt_must_not_run(*arguments: object, **keywords: object) -> None:
         raise AssertionError("dbt was started on a full disk")
 
-    monkeypatch.setattr(build_module, "DbtProcess", dbt_must_not_run)
+    monkeypatch.setattr(dbt_runner, "run", dbt_must_not_run)
     with pytest.raises(BuildError, match="only 1 MiB free, a build needs about 48 MiB"):
         build_module.build(project)
     assert not project.published_path.exists()
@@ -345,7 +343,7 @@ def test_a_warehouse_from_before_the_manifest_keeps_its_releases_and_its_publish
 CHILD_OWNER = """
 import subprocess, sys
 from pathlib import Path
-from security_ties.build import child_process_options, stop_on_sigterm
+from security_ties.processes import child_process_options, stop_on_sigterm
 with stop_on_sigterm():
     child = subprocess.Popen(["sleep", "600"], **child_process_options())
     Path(sys.argv[1]).write_text(str(child.pid))

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from security_ties import audit
-from security_ties.build import BuildError
+from security_ties.warehouse import BuildError
 from security_ties.project import Project
 from security_ties.audit import TableResult
 

@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from security_ties.build import published_build_id
+from security_ties.publish import published_build_id
 from security_ties.project import PUBLISHED_NAME
 
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"

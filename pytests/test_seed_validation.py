@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project, run_cli
-from security_ties.preflight import SeedValidationError, known_test_names, validate_seeds
+from security_ties.seed_check import SeedValidationError, known_test_names, validate_seeds
 
 TRADE = Path("seeds/facts/trade_figures.csv")
 COUNTRIES = Path("seeds/reference/countries.csv")

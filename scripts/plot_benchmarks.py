@@ -1,4 +1,4 @@
-"""Draw docs/benchmarks.png from the JSON that `security-ties bench-scale --json FILE` writes.
+"""Draw docs/benchmarks.png from the JSON that `security-ties-dev bench-scale --json FILE` writes.
 
 Two panels against rows (log-log): seconds for the dbt build (models + data tests), the hand-written DuckDB
 script doing the same transforms and checks (benchmarks/handwritten.sql), dbt's compiled SQL replayed directly in

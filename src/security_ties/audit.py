@@ -4,7 +4,7 @@ The suites (`audit_suites`) hold only what no dbt test checks: each mart's volum
 other rule (contract, keys, codes, ranges, patterns, pair orders, the fact-id shape) is a dbt test on the layer
 where the value is born. This module runs the suites on the DuckDB file from the outside with Great
 Expectations (GX 1.24): the build runs it on every candidate before publishing (`audit`), and
-`security-ties validate` (`make gx-docs`) runs it on demand.
+`security-ties audit` (`make gx-docs`) runs it on demand.
 
 How a run works:
 1. Every mart with a suite is read from the DuckDB file, opened read-only, into a DataFrame
@@ -12,7 +12,7 @@ How a run works:
    the real marts hold at most ~15,000) is not handed to GX: its row count is checked in DuckDB instead, so the
    audit's time and memory stay bounded at scale.
 2. Each mart's frame is validated against its suite by one validation definition (the frame is the batch
-   parameter, so no Parquet round trip). `security-ties validate` does this in the file-backed GX project
+   parameter, so no Parquet round trip). `security-ties audit` does this in the file-backed GX project
    gx/ with result format SUMMARY and builds the static Data Docs site once, at
    gx/uncommitted/data_docs/local_site/index.html (it shows the latest run only; older results are
    removed). Its suites and definitions are output, git-ignored: `audit_suites` is the source.
@@ -68,6 +68,7 @@ from security_ties.audit_suites import (
     suite_tables,
 )
 from security_ties.project import Project
+from security_ties.warehouse import BuildError
 
 # the suite API that build, cli and the tests reach through this module
 __all__ = ["ROW_COUNTS", "TableResult", "audit", "load_contracts", "plan", "read_marts", "row_counts",
@@ -369,14 +370,12 @@ def summary_table(results: Sequence[TableResult]) -> str:
     return "\n".join(lines)
 
 
-def audit(candidate: Path, project: Project | None = None, *, gx_dir: Path | None = None,
+def audit(candidate: Path, project: Project, *, gx_dir: Path | None = None,
           tables: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, int]:
     """The build's audit step: validate the candidate file's marts (all, or `tables`) in memory, without Data
-    Docs (`security-ties validate` builds them). Returns the expectation counts; raises BuildError naming every
+    Docs (`security-ties audit` builds them). Returns the expectation counts; raises BuildError naming every
     failing mart and expectation, so nothing is published."""
-    from security_ties.build import BuildError
-
-    results = run_checkpoint(project or Project.from_environment(), candidate, gx_dir=gx_dir, tables=tables,
+    results = run_checkpoint(project, candidate, gx_dir=gx_dir, tables=tables,
                              docs=False, progress=progress, row_limit=row_limit_from_environment())
     counts = {"passed": sum(r.passed for r in results), "failed": sum(r.failed for r in results)}
     failing = [r for r in results if not r.success]

@@ -1,21 +1,21 @@
 """The build benchmark: where the time of a real `security-ties build` goes, and how it compares.
 
-`security-ties bench` runs the real write-audit-publish build (every dbt test, unit test and expectation) as
-a subprocess into a scratch warehouse folder (warehouse/bench/, so the published warehouse is untouched and
+`security-ties-dev bench` runs the real write-audit-publish build (every dbt test, unit test and expectation)
+as a subprocess into a scratch warehouse folder (warehouse/bench/, so the published warehouse is untouched and
 dbt's partial parse stays warm from run to run), and prints each step's seconds and share of the whole:
-pre-flight, values, evidence, dbt start-up, dbt parse, dbt state (`--changed` only), seeds, models, tests,
-unit tests, audit, publish, exports. The dbt steps are split by node type in proportion to the node times in
-run_results (the tests step holds the data tests and the unit tests, run in parallel parts). dbt's start-up
-and parse run beside the pre-flight, a changed build's state comparison beside its seeds, and the audit
-beside the tests, so the shares add up to more than the whole.
+pre-flight, values, evidence, dbt start-up (import and parse), seeds, models, tests, unit tests, audit,
+publish, exports. dbt's one `dbt build` is split by node type in proportion to the node times in its
+run_results.json.
 
 Machines here are shared, so wall seconds are noisy: every figure is also given as CPU seconds (user +
 system of the build and all its children), and comparisons are ratios against a baseline measured in the
 same run, interleaved (baseline, candidate, baseline, candidate ...), medians of `runs`:
 - `--baseline REF`: the build of another commit (its tree exported with `git archive`, run with this venv);
 - `--threads 1 2 4`: the build with each dbt thread count, against the first one given;
+- `--test-parts 1 2`: the build with its data tests in one `dbt build` and in that many `dbt test` processes;
 - `--edit-loop`: in a copy of the project, a full build, then one seed row edited and `build --changed`, then
-  the edit undone and `build --changed` again, each against the full build.
+  the edit undone and `build --changed` again, each against the full build; with `--baseline`, the same loop
+  in a copy of the baseline's tree, and each build's ratio against it.
 """
 
 from __future__ import annotations
@@ -35,17 +35,12 @@ import time
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from collections.abc import Sequence
 
-from security_ties.build import DBT_STEPS
 from security_ties.project import Project
 
-STEP_ORDER = ("pre-flight", "values", "evidence", "dbt start-up", "dbt parse", "dbt state", "seeds", "models", "tests",
-              "unit tests", "audit", "publish", "exports")
-# steps that run beside others, so the shares add up to more than 100 %: the dbt session starts with the
-# build and imports dbt and parses during the pre-flight, a changed build's seeds load while dbt compares
-# the state, and the audit runs beside the tests
-BESIDE = {"dbt start-up": "beside the pre-flight", "dbt parse": "beside the pre-flight",
-          "dbt state": "beside the seeds", "audit": "beside the dbt tests"}
+STEP_ORDER = ("pre-flight", "values", "evidence", "dbt start-up", "seeds", "models", "tests", "unit tests", "audit",
+              "publish", "exports")
 KIND_NAMES = {"seed": "seeds", "model": "models", "test": "tests", "unit_test": "unit tests"}
 
 
@@ -63,36 +58,33 @@ def _cpu_of_children() -> float:
 
 
 def breakdown(timings: dict[str, float], target: Path) -> dict[str, float]:
-    """The build's step timings regrouped into STEP_ORDER, the dbt steps split by node type."""
-    steps = {name: timings.get(name, 0.0) for name in ("pre-flight", "values", "evidence", "audit", "publish", "exports",
-                                                       "dbt parse", "dbt state")}
-    steps["dbt start-up"] = timings.get("dbt import", 0.0)
-    for step in DBT_STEPS:
-        wall = timings.get(f"dbt {step}", 0.0)
-        path = target / f"run_results.{step}.json"
-        node_time: dict[str, float] = {}
-        if path.is_file():
-            for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
-                kind = KIND_NAMES.get(result["unique_id"].split(".", 1)[0])
-                if kind:
-                    node_time[kind] = node_time.get(kind, 0.0) + float(result.get("execution_time") or 0.0)
-        total = sum(node_time.values()) or 1.0
-        for kind, seconds in node_time.items():
-            steps[kind] = steps.get(kind, 0.0) + wall * seconds / total
-    return {name: steps.get(name, 0.0) for name in STEP_ORDER}
+    """The build's step timings in STEP_ORDER: dbt's wall time after its start-up (import and parse) is split
+    into seeds, models, tests and unit tests in proportion to their node times in run_results.json."""
+    steps = {name: timings.get(name, 0.0) for name in STEP_ORDER}
+    nodes_wall = max(0.0, timings.get("dbt", 0.0) - timings.get("dbt start-up", 0.0))
+    node_time: dict[str, float] = {}
+    path = target / "run_results.json"
+    if path.is_file():
+        for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
+            kind = KIND_NAMES.get(result["unique_id"].split(".", 1)[0])
+            if kind:
+                node_time[kind] = node_time.get(kind, 0.0) + float(result.get("execution_time") or 0.0)
+    total = sum(node_time.values()) or 1.0
+    for kind, seconds in node_time.items():
+        steps[kind] = nodes_wall * seconds / total
+    return steps
 
 
-def run_build(root: Path, warehouse: Path, corpus: Path, label: str, threads: int | None = None,
+def run_build(root: Path, warehouse: Path, corpus: Path, label: str, options: Sequence[str] = (),
               src: Path | None = None, changed: bool = False) -> Run:
-    """One real build as a subprocess; `src` runs another tree's package (a baseline) with this venv;
-    `changed` runs `build --changed`."""
+    """One real build as a subprocess, with the build `options` (e.g. --threads 4); `src` runs another tree's
+    package (a baseline) with this venv; `changed` runs `build --changed`."""
     timings_file = warehouse / "bench-timings.json"
     timings_file.unlink(missing_ok=True)
     env = {**os.environ, "SECURITY_TIES_WAREHOUSE_DIR": str(warehouse), "CORPUS_DIR": str(corpus)}
-    command = [sys.executable, "-m", "security_ties.cli", "build"]
+    command = [sys.executable, "-m", "security_ties.cli", "build", "--quiet"] + (["--changed"] if changed else [])
     if src is None:
-        command += ["--quiet", "--timings-json", str(timings_file)] + (["--threads", str(threads)] if threads else [])
-        command += ["--changed"] if changed else []
+        command += ["--timings-json", str(timings_file), *options]
     else:
         env["PYTHONPATH"] = str(src)
     cpu_before, started = _cpu_of_children(), time.perf_counter()
@@ -135,33 +127,56 @@ def copy_tree(root: Path, destination: Path) -> Path:
     return destination
 
 
-def edit_loop(project: Project, runs: int = 1) -> str:
-    """The edit loop in a copy of the project: full builds (the first a warm-up that parses from scratch),
-    then `runs` times: one seed row edited and `build --changed`, the edit undone and `build --changed` again.
-    Reported as medians and as ratios against the full build measured in the same run."""
+EDIT_LOOP = ("full build", "--changed after a one-row edit", "--changed after undoing it")
+
+
+def edit_loop(project: Project, trees: dict[str, tuple[Path, Path | None]], runs: int = 1) -> dict[str, dict[str, list[Run]]]:
+    """The edit loop in a copy of each tree (label -> (its files, the `src` to run them with: None for this
+    checkout)), interleaved build by build: a warm-up full build (it parses from scratch), then `runs` times a
+    full build, one seed row edited and `build --changed`, the edit undone and `build --changed` again. Returns,
+    per tree, the runs of each of the three, by EDIT_LOOP name."""
     scratch = Path(tempfile.mkdtemp(prefix="security-ties-edit-loop-"))
     try:
-        root = copy_tree(project.root, scratch / "project")
-        warehouse, seed = scratch / "warehouse", root / EDITED_SEED
-        original = seed.read_bytes()
-        run_build(root, warehouse, project.corpus_dir, "warm-up")
-        results: dict[str, list[Run]] = {"full build": [], "--changed after a one-row edit": [],
-                                         "--changed after undoing it": []}
+        copies = {label: copy_tree(tree, scratch / f"project-{index}") for index, (label, (tree, _)) in enumerate(trees.items())}
+        originals = {label: (root / EDITED_SEED).read_bytes() for label, root in copies.items()}
+        results: dict[str, dict[str, list[Run]]] = {label: {name: [] for name in EDIT_LOOP} for label in trees}
+
+        def each(step: str, edit: bool | None, changed: bool, keep: bool) -> None:
+            for index, (label, (_, src)) in enumerate(trees.items()):
+                root, warehouse = copies[label], scratch / f"warehouse-{index}"
+                if edit is True:
+                    edit_one_row(root / EDITED_SEED)
+                elif edit is False:
+                    (root / EDITED_SEED).write_bytes(originals[label])
+                run = run_build(root, warehouse, project.corpus_dir, f"{label} {step}", src=src, changed=changed)
+                if keep:
+                    results[label][step].append(run)
+
+        each(EDIT_LOOP[0], None, False, keep=False)  # the warm-up
         for _ in range(runs):
-            results["full build"].append(run_build(root, warehouse, project.corpus_dir, "full build"))
-            edit_one_row(seed)
-            results["--changed after a one-row edit"].append(
-                run_build(root, warehouse, project.corpus_dir, "edit", changed=True))
-            seed.write_bytes(original)
-            results["--changed after undoing it"].append(
-                run_build(root, warehouse, project.corpus_dir, "undo", changed=True))
-        full, *changed = results
-        return "\n".join([f"Edit loop ({EDITED_SEED}, first row's quote shortened), {runs} run(s), medians:",
-                          render_comparison(results[full], {label: results[label] for label in changed}),
-                          "", "Breakdown of `--changed` after the edit:",
-                          render_breakdown(results["--changed after a one-row edit"])])
+            each(EDIT_LOOP[0], None, False, keep=True)
+            each(EDIT_LOOP[1], True, True, keep=True)
+            each(EDIT_LOOP[2], False, True, keep=True)
+        return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def render_edit_loop(ours: dict[str, list[Run]], baseline: dict[str, list[Run]] | None, runs: int) -> str:
+    """Each edit-loop build against the full build of the same tree, and (with a baseline) against the same
+    build of the baseline, measured interleaved with it."""
+    lines = [f"Edit loop ({EDITED_SEED}, first row's quote shortened), {runs} run(s), medians:",
+             render_comparison(ours[EDIT_LOOP[0]], {name: ours[name] for name in EDIT_LOOP[1:]})]
+    if baseline:
+        lines += ["", "Edit loop against the baseline, interleaved (ratios: this checkout / baseline):",
+                  f"{'build':<32} {'base wall':>9} {'wall':>6} {'ratio':>6} {'base CPU':>9} {'CPU':>6} {'ratio':>6}",
+                  "-" * 80]
+        for name in EDIT_LOOP:
+            wall_before, wall_after = (statistics.median(r.wall for r in runs_of[name]) for runs_of in (baseline, ours))
+            cpu_before, cpu_after = (statistics.median(r.cpu for r in runs_of[name]) for runs_of in (baseline, ours))
+            lines.append(f"{name:<32} {wall_before:>9.1f} {wall_after:>6.1f} {wall_after / wall_before:>6.2f} "
+                         f"{cpu_before:>9.1f} {cpu_after:>6.1f} {cpu_after / cpu_before:>6.2f}")
+    return "\n".join(lines + ["", "Breakdown of `--changed` after the edit:", render_breakdown(ours[EDIT_LOOP[1]])])
 
 
 def export_tree(root: Path, ref: str, destination: Path) -> Path:
@@ -178,8 +193,7 @@ def render_breakdown(runs: list[Run]) -> str:
     total = statistics.median(r.wall for r in runs)
     cpu = statistics.median(r.cpu for r in runs)
     lines = [f"{'step':<14} {'seconds':>8} {'share':>7}", "-" * 31]
-    lines += [f"{name:<14} {seconds:>8.1f} {100 * seconds / total:>6.1f}%"
-              + (f"  ({BESIDE[name]})" if name in BESIDE else "") for name, seconds in medians.items()]
+    lines += [f"{name:<14} {seconds:>8.1f} {100 * seconds / total:>6.1f}%" for name, seconds in medians.items()]
     lines += ["-" * 31, f"{'total (wall)':<14} {total:>8.1f} {100.0:>6.1f}%", f"{'total (CPU)':<14} {cpu:>8.1f}"]
     return "\n".join(lines)
 
@@ -200,38 +214,50 @@ def load_average() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None,
-              threads: list[int] | None = None, with_edit_loop: bool = False) -> str:
+def configurations_of(threads: list[int] | None, test_parts: list[int] | None) -> list[tuple[str, list[str]]]:
+    """(label, build options) of this checkout's configurations: one per thread count or per test-part count."""
+    if threads:
+        return [(f"this checkout, {count} threads", ["--threads", str(count)]) for count in threads]
+    if test_parts:
+        return [(f"this checkout, {count} test part(s)", ["--test-parts", str(count)]) for count in test_parts]
+    return [("this checkout", [])]
+
+
+def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None, threads: list[int] | None = None,
+              with_edit_loop: bool = False, test_parts: list[int] | None = None) -> str:
     """Run the benchmark and return the report (see the module docstring)."""
     root = project.root
     bench_dir = root / "warehouse" / "bench"
     report = [f"security-ties build benchmark, {runs} run(s) per configuration, medians; {load_average()} at start"]
-    configurations: list[tuple[str, int | None, Path | None]] = []
+    configurations: list[tuple[str, list[str], Path | None]] = []
+    # dbt's partial parse keeps the paths of the last run's baseline tree (a temporary folder): start afresh
+    shutil.rmtree(bench_dir, ignore_errors=True)
     scratch = Path(tempfile.mkdtemp(prefix="security-ties-bench-"))
     try:
         if baseline_ref:
             tree = export_tree(root, baseline_ref, scratch / "baseline")
-            configurations.append((f"commit {baseline_ref}", None, tree))
-        for count in threads or [None]:  # type: ignore[list-item]
-            configurations.append(("this checkout" + (f", {count} threads" if count else ""), count, None))
+            configurations.append((f"commit {baseline_ref}", [], tree))
+        configurations += [(label, options, None) for label, options in configurations_of(threads, test_parts)]
         results: dict[str, list[Run]] = {label: [] for label, _, _ in configurations}
         # one warm-up each (not counted): the first build in a folder parses the project from scratch
-        for label, count, tree in configurations:
-            folder = bench_dir / (label.replace(" ", "_").replace(",", ""))
-            run_build(tree or root, folder, project.corpus_dir, label, count, (tree / "src") if tree else None)
-        for _ in range(runs):
-            for label, count, tree in configurations:
-                folder = bench_dir / (label.replace(" ", "_").replace(",", ""))
-                results[label].append(run_build(tree or root, folder, project.corpus_dir, label, count,
-                                                (tree / "src") if tree else None))
+        for measured in [False] + [True] * runs:
+            for label, options, tree in configurations:
+                folder = bench_dir / label.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "")
+                run = run_build(tree or root, folder, project.corpus_dir, label, options, (tree / "src") if tree else None)
+                if measured:
+                    results[label].append(run)
         ours = [label for label, _, tree in configurations if tree is None]
         report += ["", f"Breakdown of the build ({ours[0]}):", render_breakdown(results[ours[0]])]
         if len(configurations) > 1:
             first, *rest = configurations
-            report += ["", "Comparison (ratios against the baseline measured in this run):",
+            report += ["", "Comparison (ratios against the first configuration, measured in this run):",
                        render_comparison(results[first[0]], {label: results[label] for label, _, _ in rest})]
         if with_edit_loop:
-            report += ["", edit_loop(project, runs)]
+            trees = {label: (tree, tree / "src") for label, _, tree in configurations if tree is not None}
+            trees["this checkout"] = (root, None)
+            loops = edit_loop(project, trees, runs)
+            baseline = next((loops[label] for label in loops if label != "this checkout"), None)
+            report += ["", render_edit_loop(loops["this checkout"], baseline, runs)]
         report.append(f"\n{load_average()} at the end")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import duckdb
 
 from security_ties import build as build_module
 from security_ties import info as info_module
+from security_ties import publish
 from security_ties.evidence import EvidenceError, verify
 from security_ties.intake import IntakeError
 from security_ties.mentions import TIE_KINDS, coverage
-from security_ties.processes import exit_without_teardown, yield_the_cpu
+from security_ties.processes import BuildInterrupted
+from security_ties.progress import Progress
 from security_ties.project import Project
-from security_ties.steps import Progress
-from security_ties.preflight import SeedValidationError, validate_seeds
+from security_ties.seed_check import SeedValidationError, validate_seeds
 from security_ties.value_check import ValueCheckError, check_values
+from security_ties.warehouse import describe_os_error
 
 DESCRIPTION = """\
 security-ties: a cited fact warehouse of Armenia's security ties (dbt on DuckDB).
@@ -34,23 +34,18 @@ Run every command from the repository's top folder. Paths come from the environm
 """
 
 
-def audit_imported_meanwhile() -> build_module.Auditor:
-    """The GX audit, with Great Expectations imported in a background thread while the build validates and runs
-    dbt (a separate process): the import takes seconds of CPU that would otherwise delay the audit step. The
-    thread runs at a lower priority: the audit starts only once the models are built, while dbt's parse is
-    on the build's critical path from the start."""
-    def load() -> None:
-        yield_the_cpu(thread_only=True)
-        importlib.import_module("security_ties.audit")
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return int(text)
 
-    loader = threading.Thread(target=load, daemon=True)
-    loader.start()
 
+def quality_audit(project: Project) -> build_module.Auditor:
+    """The build's audit step: the Great Expectations checkpoint on the candidate (see audit.py)."""
     def audit(candidate: Path, **options: Any) -> dict[str, int]:
-        loader.join()
         from security_ties.audit import audit as audit_marts
 
-        return audit_marts(candidate, **options)
+        return audit_marts(candidate, project, **options)
 
     return audit
 
@@ -58,10 +53,10 @@ def audit_imported_meanwhile() -> build_module.Auditor:
 def command_build(project: Project, arguments: argparse.Namespace) -> int:
     from security_ties import exports
 
-    audit = None if arguments.skip_expectations else audit_imported_meanwhile()
+    audit = None if arguments.skip_expectations else quality_audit(project)
     progress = Progress(quiet=arguments.quiet)
     result = build_module.build(project, audit=audit, export=exports.export_marts, progress=progress,
-                                changed=arguments.changed, threads=arguments.threads)
+                                changed=arguments.changed, threads=arguments.threads, test_parts=arguments.test_parts)
     if not result.published:
         print(f"nothing changed since build {result.build_id}; {result.published_path} stays as it is")
         return 0
@@ -74,45 +69,6 @@ def command_build(project: Project, arguments: argparse.Namespace) -> int:
         print("  seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items()))
     if arguments.timings_json:
         Path(arguments.timings_json).write_text(json.dumps(result.timings), encoding="utf-8")
-    return 0
-
-
-def command_bench(project: Project, arguments: argparse.Namespace) -> int:
-    from security_ties import bench
-
-    print(bench.benchmark(project, runs=arguments.runs, baseline_ref=arguments.baseline, threads=arguments.threads,
-                          with_edit_loop=arguments.edit_loop))
-    return 0
-
-
-def command_synth(project: Project, arguments: argparse.Namespace) -> int:
-    from security_ties import synth
-
-    written = synth.generate(project.root, Path(arguments.out), arguments.rows, seed=arguments.seed, fmt=arguments.format)
-    for name, rows in written.items():
-        print(f"  {name}: {rows} rows")
-    print(f"{sum(written.values())} synthetic fact rows written to {arguments.out} ({arguments.format}); build on them with "
-          f"dbt build --vars '{{facts_location: \"{Path(arguments.out).resolve()}/{{name}}.parquet\"}}'")
-    return 0
-
-
-def command_bench_scale(project: Project, arguments: argparse.Namespace) -> int:
-    from security_ties import bench, scale
-
-    print(f"scale benchmark; memory_limit {arguments.memory_limit}, DuckDB threads {arguments.duckdb_threads}, "
-          f"audit row limit {arguments.audit_row_limit}, marts' PRIMARY KEY constraints "
-          f"{'on' if arguments.key_constraints else 'off (enforce_key_constraints=false)'}; {bench.load_average()}")
-    results = []
-    for rows in arguments.rows:
-        results.append(scale.run_scale(project.root, Path(arguments.work).resolve(), rows, seed=arguments.seed,
-                                       memory_limit=arguments.memory_limit, duckdb_threads=arguments.duckdb_threads,
-                                       audit_row_limit=arguments.audit_row_limit, repeats=arguments.repeats,
-                                       key_constraints=arguments.key_constraints))
-        print(scale.render(results[-1:]), flush=True)
-    print(scale.render(results))
-    print(bench.load_average())
-    if arguments.json:
-        Path(arguments.json).write_text(scale.to_json(results), encoding="utf-8")
     return 0
 
 
@@ -139,7 +95,7 @@ def command_verify_values(project: Project, arguments: argparse.Namespace) -> in
 
 
 def command_doctor(project: Project, arguments: argparse.Namespace) -> int:
-    for repair in build_module.doctor(project):
+    for repair in publish.doctor(project):
         print(f"repaired: {repair}")
     print(info_module.render(project))
     return 0
@@ -201,12 +157,12 @@ def command_info(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def command_rollback(project: Project, arguments: argparse.Namespace) -> int:
-    restored = build_module.rollback(project, arguments.build_id)
+    restored = publish.rollback(project, arguments.build_id)
     print(f"published release {restored} again -> {project.published_path}")
     return 0
 
 
-def command_validate(project: Project, arguments: argparse.Namespace) -> int:
+def command_audit(project: Project, arguments: argparse.Namespace) -> int:
     from security_ties import audit
 
     database = Path(arguments.database) if arguments.database else project.published_path
@@ -243,43 +199,15 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--skip-expectations", action="store_true", help="do not run the GX checkpoint (debugging only)")
     build.add_argument("--changed", action="store_true",
-                       help="rebuild only what changed since the published build (and everything downstream) on a copy "
-                            "of the published file; when only seed rows changed, tests and audits of relations rebuilt "
-                            "with their published content are not re-run; publish atomically; the full build stays the "
-                            "default and CI's")
+                       help="on a copy of the published file, rebuild only what changed since the published build and "
+                            "everything downstream (dbt state:modified+), with their tests; audit the rebuilt models; "
+                            "publish atomically. The full build stays the default and CI's")
     build.add_argument("--threads", type=int, help="dbt threads (default: the profile's)")
+    build.add_argument("--test-parts", type=positive, default=build_module.DEFAULT_TEST_PARTS,
+                       help="run a full build's data tests in this many dbt processes at the same time, after the "
+                            f"models (default {build_module.DEFAULT_TEST_PARTS}; 1: everything in one dbt build)")
     build.add_argument("--quiet", action="store_true", help="print only the result, no progress (for scripts)")
     build.add_argument("--timings-json", help="also write each step's wall seconds to this JSON file (benchmarks)")
-    bench = add("bench", command_bench,
-                "Run the real build into warehouse/bench/ and print where its time goes (seconds and share per step); "
-                "--baseline/--threads compare configurations as ratios measured in the same run.")
-    bench.add_argument("--runs", type=int, default=1, help="measured runs per configuration (after one warm-up)")
-    bench.add_argument("--baseline", help="a git commit whose build is the baseline (e.g. main)")
-    bench.add_argument("--threads", type=int, nargs="+", help="dbt thread counts to compare (the first is the baseline)")
-    bench.add_argument("--edit-loop", action="store_true",
-                       help="also time the edit loop in a copy of the project: a full build, then one seed row "
-                            "edited and `build --changed`, then the edit undone and `build --changed` again")
-    synth = add("synth", command_synth,
-                "Write deterministic synthetic fact files with the fact seeds' shapes (for the scale benchmark).")
-    synth.add_argument("--rows", type=int, required=True, help="fact rows in all, spread over the fact seeds")
-    synth.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same files")
-    synth.add_argument("--out", default="warehouse/synth", help="output folder (default warehouse/synth)")
-    synth.add_argument("--format", default="parquet", choices=("parquet", "csv"), help="file format (models read Parquet)")
-    scale_bench = add("bench-scale", command_bench_scale,
-                      "Synthetic scale benchmark: dbt build vs a hand-written DuckDB script doing the same transforms "
-                      "and checks (and vs dbt's compiled SQL replayed), memory, analyst query p95 and the bounded audit, "
-                      "for each row count.")
-    scale_bench.add_argument("--rows", type=int, nargs="+", default=[10_000], help="row counts (default 10000)")
-    scale_bench.add_argument("--seed", type=int, default=0)
-    scale_bench.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit for every contender")
-    scale_bench.add_argument("--duckdb-threads", type=int, default=2, help="DuckDB threads for every contender")
-    scale_bench.add_argument("--audit-row-limit", type=int, default=200_000, help="rows read per mart by the audit")
-    scale_bench.add_argument("--repeats", type=int, default=20, help="runs of each analyst query")
-    scale_bench.add_argument("--work", default="warehouse/scale", help="scratch folder (default warehouse/scale)")
-    scale_bench.add_argument("--json", help="also write the results as JSON (for docs/benchmarks.md's chart)")
-    scale_bench.add_argument("--key-constraints", action="store_true",
-                             help="build the marts with their PRIMARY KEY constraints (default: without, "
-                                  "enforce_key_constraints=false; the unique + not_null tests check the keys either way)")
     add("validate-seeds", command_validate_seeds,
         "Check every seed row against its YAML (types, dates, keys, codes); errors name file, line and problem.")
     add("verify-evidence", command_verify_evidence,
@@ -318,24 +246,28 @@ def parser() -> argparse.ArgumentParser:
         "published build), then print the same as info.")
     rollback = add("rollback", command_rollback, "Publish a kept release again: by default the newest release older than the published one; --build-id picks any kept release.")
     rollback.add_argument("--build-id", help="the release to restore (see `security-ties info`)")
-    validate = add("validate", command_validate,
-                   "Run the Great Expectations checkpoint on every mart and build the Data Docs site.")
-    validate.add_argument("--database", help="warehouse file to validate (default: the published one)")
+    audit = add("audit", command_audit,
+                "Audit the marts: run the Great Expectations checkpoint on every mart and build the Data Docs site.")
+    audit.add_argument("--database", help="warehouse file to audit (default: the published one)")
     report = add("report", command_report, "Write the static offline HTML report with charts of the published warehouse.")
     report.add_argument("--output", help="output folder (default reports/)")
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = parser().parse_args(argv)
+    return run_command(parser().parse_args(argv))
+
+
+def run_command(arguments: argparse.Namespace) -> int:
+    """Run the chosen command's handler; every expected error ends in one line on stderr and exit code 1."""
     try:
         project = Project.from_environment()
         return arguments.handler(project, arguments)
     except (build_module.BuildError, SeedValidationError, ValueCheckError, EvidenceError, IntakeError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 143 if isinstance(error, build_module.BuildInterrupted) else 1
+        return 143 if isinstance(error, BuildInterrupted) else 1
     except OSError as error:  # includes "not the project root" (a FileNotFoundError without a path)
-        message = build_module.describe_os_error(error) if error.filename else str(error)
+        message = describe_os_error(error) if error.filename else str(error)
         print(f"error: {message}", file=sys.stderr)
         return 1
     except duckdb.Error as error:
@@ -347,11 +279,5 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def run() -> NoReturn:
-    """The `security-ties` command: `main`, then an exit without the interpreter's teardown (see
-    `processes.exit_without_teardown`)."""
-    exit_without_teardown(main())
-
-
 if __name__ == "__main__":
-    run()
+    sys.exit(main())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from security_ties import build as build_module
+from security_ties import publish, warehouse
 from security_ties.evidence import EvidenceError
 from security_ties.mentions import TIE_KINDS, coverage
 from security_ties.project import Project
@@ -83,16 +83,16 @@ def render(project: Project) -> str:
     try:
         build_info, tables = warehouse_tables(project.published_path)
     except duckdb.IOException as error:
-        holder = build_module.lock_holder_from_error(error)
+        holder = warehouse.lock_holder_from_error(error)
         if holder and not any(str(holder[0]) in w for w in problems):
-            problems.append(build_module.writer_warning(project.published_path, *holder))
+            problems.append(warehouse.writer_warning(project.published_path, *holder))
         lines += ["", f"published warehouse: cannot be opened read-only ({str(error).splitlines()[0]})"]
         build_info, tables = {}, []
     if build_info:
         lines += ["", "published build:"] + [f"  {k:20} {v}" for k, v in build_info.items()]
         lines += ["", "tables:"] + [f"  {schema}.{table:38} {rows:6}" for schema, table, rows in tables]
-    releases = [p.parent.name for p in build_module.list_releases(project)]
-    published = build_module.current_build_id(project)
+    releases = [p.parent.name for p in publish.list_releases(project)]
+    published = publish.current_build_id(project)
     lines += ["", "kept releases, newest first (security-ties rollback --build-id ...):"]
     lines += [f"  {r}{'  (published)' if r == published else ''}" for r in releases or ["none"]]
     lines += ["", "warnings:"] + [f"  - {w}" for w in problems or ["none"]]
@@ -101,19 +101,19 @@ def render(project: Project) -> str:
 
 def warnings(project: Project) -> list[str]:
     """What is wrong with the warehouse folder and how to fix it (empty when all is well)."""
-    found = [build_module.writer_warning(project.published_path, pid, command)
-             for pid, command in build_module.write_holders(project.published_path)]
+    found = [warehouse.writer_warning(project.published_path, pid, command)
+             for pid, command in warehouse.write_holders(project.published_path)]
     if project.published_path.stat().st_mode & 0o222:
         found.append(f"{project.published_path} is writable on disk: run `security-ties doctor` to make it read-only")
-    empty = build_module.empty_release_folders(project)
+    empty = publish.empty_release_folders(project)
     if empty:
         found.append(f"empty release folder(s) {', '.join(p.name for p in empty)} (left by a killed build): "
                      "run `security-ties doctor` to remove them")
-    published, exported = build_module.exports_lag(project)
+    published, exported = publish.exports_lag(project)
     if published:
         found.append(f"exports/current shows build {exported or 'none'}, the published build is {published}: "
                      "run `security-ties doctor` to re-export")
-    for build_id in build_module.changed_releases(project):
+    for build_id in publish.changed_releases(project):
         found.append(f"release {build_id} differs from the bytes recorded when it was kept "
                      f"({project.releases_dir / build_id}); do not roll back to it")
     return found

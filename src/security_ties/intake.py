@@ -32,7 +32,7 @@ from security_ties.mentions import (
     DATE_KINDS, ENTITY_KINDS, Alias, CorpusMention, coverage, fold_case, load_aliases, normalise_cased,
 )
 from security_ties.project import Project
-from security_ties.preflight import SeedValidationError, validate_seeds
+from security_ties.seed_check import SeedValidationError, validate_seeds
 from security_ties.value_check import hedge_before, load_hedges
 
 REVIEW_COLUMNS = ("accept", "mention_kind", "mention")

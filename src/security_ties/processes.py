@@ -1,18 +1,27 @@
-"""Child processes that die with their parent (the build's dbt session, and the session's forked children),
-and processes that end without the interpreter's teardown."""
+"""The build's child processes die with it, and SIGTERM stops a build the way Ctrl-C does.
+
+dbt runs as a child process of the build. It gets its own session (process group), so a terminal's Ctrl-C
+reaches the build alone and the build decides how dbt ends; and on Linux a parent-death signal (SIGKILL), so
+that even a build killed with SIGKILL, which runs no cleanup, takes dbt with it instead of letting it write on.
+"""
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from typing import NoReturn
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from security_ties.warehouse import BuildError
 
 _PR_SET_PDEATHSIG = 1
+
+
+class BuildInterrupted(BuildError):
+    """The build was stopped by SIGTERM; its candidate is removed and nothing was published."""
 
 
 def death_with_parent() -> Callable[[], None]:
@@ -32,33 +41,25 @@ def death_with_parent() -> Callable[[], None]:
     return die_with_parent
 
 
-def exit_without_teardown(code: int) -> NoReturn:
-    """End the process with `code` once the atexit handlers have run and the standard streams are flushed,
-    skipping the interpreter's teardown of every module: once Great Expectations or dbt is imported, that
-    teardown alone takes most of a second of a one-row edit's build, and an ending command has nothing left
-    to release (files and databases are closed by then, and the OS frees the rest)."""
-    atexit._run_exitfuncs()  # noqa: SLF001 - what a normal exit runs first (logging's flush, tempfile cleanup)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
-            pass
-    os._exit(code)
+def child_process_options() -> dict[str, object]:
+    """Popen options that make a child die with the build: its own session, and the parent-death signal."""
+    return {"start_new_session": True, "preexec_fn": death_with_parent()}
 
 
-BACKGROUND_NICENESS = 10
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into BuildInterrupted while a build runs, so its cleanup runs and its child is killed
+    (SIGINT already raises KeyboardInterrupt). Only the main thread can install a handler."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
+    def interrupt(signum: int, frame: object) -> None:
+        raise BuildInterrupted(f"build stopped by {signal.Signals(signum).name}; what was not yet published was "
+                               "discarded (`security-ties info` shows the published build)")
 
-def yield_the_cpu(thread_only: bool = False) -> None:
-    """Lower the priority of this process (or, on Linux, of the calling thread alone) so that work on the
-    build's critical path gets the cores first; for work with slack, such as writing the manifest while the
-    seeds load or importing Great Expectations long before the audit. Where that is not possible it does
-    nothing: it only changes who waits, never what is done."""
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        if thread_only:
-            if sys.platform.startswith("linux"):  # Linux gives each thread its own nice value
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
-        else:
-            os.nice(BACKGROUND_NICENESS)
-    except OSError:
-        pass
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -33,8 +33,8 @@ from pathlib import Path
 from security_ties.evidence import normalise
 from security_ties import lexicon, vocabulary
 from security_ties.problems import Located, display_path, listed
-from security_ties.preflight import SeedData, is_numeric_type, number_problem, read_all_seeds
-from security_ties.preflight import date_problem as malformed_date
+from security_ties.seed_check import SeedData, is_numeric_type, number_problem, read_all_seeds
+from security_ties.seed_check import date_problem as malformed_date
 
 EXCEPTIONS = Path("reference") / "value_check_exceptions.csv"
 EVIDENCE_COLUMN = "evidence"

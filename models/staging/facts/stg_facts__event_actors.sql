@@ -1,15 +1,8 @@
-with source_rows as (
-    select * from {{ source('facts', 'event_actors') }}
-),
-
-final as (
-    select
-        fact_id,
-        upper(trim(actor_code)) as actor_code,
-        lower(trim(actor_kind)) as actor_kind,
-        lower(trim(role)) as actor_role,
-        note
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('event_actors') }}
+select
+    fact_id,
+    upper(trim(actor_code)) as actor_code,
+    lower(trim(actor_kind)) as actor_kind,
+    lower(trim(role)) as actor_role,
+    note
+from {{ source('facts', 'event_actors') }}

@@ -1,29 +1,22 @@
-with source_rows as (
-    select * from {{ source('facts', 'ties') }}
-),
-
-final as (
-    select
-        fact_id,
-        doc_id,
-        upper(trim(from_code)) as from_code,
-        lower(trim(from_kind)) as from_kind,
-        upper(trim(to_code)) as to_code,
-        lower(trim(to_kind)) as to_kind,
-        lower(trim(tie_kind)) as tie_kind,
-        cast(is_in_force as boolean) as is_in_force,
-        as_of_date as as_of_date_iso,
-        {{ period_start('as_of_date', 'as_of_date_precision') }} as as_of_date_earliest,
-        {{ period_end('as_of_date', 'as_of_date_precision') }} as as_of_date_latest,
-        as_of_date_precision,
-        as_of_date_basis,
-        date_basis_note,
-        cast(start_year as integer) as start_year,
-        cast(end_year as integer) as end_year,
-        lower(trim(treaty_id)) as treaty_id,
-        evidence,
-        note
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('ties') }}
+select
+    fact_id,
+    doc_id,
+    upper(trim(from_code)) as from_code,
+    lower(trim(from_kind)) as from_kind,
+    upper(trim(to_code)) as to_code,
+    lower(trim(to_kind)) as to_kind,
+    lower(trim(tie_kind)) as tie_kind,
+    cast(is_in_force as boolean) as is_in_force,
+    as_of_date as as_of_date_iso,
+    {{ period_start('as_of_date', 'as_of_date_precision') }} as as_of_date_earliest,
+    {{ period_end('as_of_date', 'as_of_date_precision') }} as as_of_date_latest,
+    as_of_date_precision,
+    as_of_date_basis,
+    date_basis_note,
+    cast(start_year as integer) as start_year,
+    cast(end_year as integer) as end_year,
+    lower(trim(treaty_id)) as treaty_id,
+    evidence,
+    note
+from {{ source('facts', 'ties') }}

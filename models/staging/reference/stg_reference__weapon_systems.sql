@@ -1,14 +1,7 @@
-with source_rows as (
-    select * from {{ source('reference', 'weapon_systems') }}
-),
-
-final as (
-    select
-        lower(trim(weapon_system_id)) as weapon_system_id,
-        trim(system_name) as system_name,
-        is_generic,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('weapon_systems') }}
+select
+    lower(trim(weapon_system_id)) as weapon_system_id,
+    trim(system_name) as system_name,
+    is_generic,
+    description
+from {{ source('reference', 'weapon_systems') }}

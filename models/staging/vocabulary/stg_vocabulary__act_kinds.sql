@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'act_kinds') }}
-),
-
-final as (
-    select
-        act_kind,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('act_kinds') }}
+select
+    act_kind,
+    description
+from {{ source('vocabulary', 'act_kinds') }}

@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'alias_kinds') }}
-),
-
-final as (
-    select
-        alias_kind,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('alias_kinds') }}
+select
+    alias_kind,
+    description
+from {{ source('vocabulary', 'alias_kinds') }}

@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'bound_sources') }}
-),
-
-final as (
-    select
-        bound_source,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('bound_sources') }}
+select
+    bound_source,
+    description
+from {{ source('vocabulary', 'bound_sources') }}

@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'continents') }}
-),
-
-final as (
-    select
-        continent,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('continents') }}
+select
+    continent,
+    description
+from {{ source('vocabulary', 'continents') }}

@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'date_bases') }}
-),
-
-final as (
-    select
-        date_basis,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('date_bases') }}
+select
+    date_basis,
+    description
+from {{ source('vocabulary', 'date_bases') }}

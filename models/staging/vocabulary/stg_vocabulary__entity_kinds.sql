@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'entity_kinds') }}
-),
-
-final as (
-    select
-        entity_kind,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('entity_kinds') }}
+select
+    entity_kind,
+    description
+from {{ source('vocabulary', 'entity_kinds') }}

@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'membership_statuses') }}
-),
-
-final as (
-    select
-        membership_status,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('membership_statuses') }}
+select
+    membership_status,
+    description
+from {{ source('vocabulary', 'membership_statuses') }}

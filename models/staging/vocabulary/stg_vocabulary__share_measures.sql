@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'share_measures') }}
-),
-
-final as (
-    select
-        measure,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('share_measures') }}
+select
+    measure,
+    description
+from {{ source('vocabulary', 'share_measures') }}

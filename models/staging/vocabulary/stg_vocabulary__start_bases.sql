@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'start_bases') }}
-),
-
-final as (
-    select
-        start_basis,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('start_bases') }}
+select
+    start_basis,
+    description
+from {{ source('vocabulary', 'start_bases') }}

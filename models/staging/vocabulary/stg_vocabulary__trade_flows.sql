@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'trade_flows') }}
-),
-
-final as (
-    select
-        flow,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('trade_flows') }}
+select
+    flow,
+    description
+from {{ source('vocabulary', 'trade_flows') }}

@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'units') }}
-),
-
-final as (
-    select
-        unit,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('units') }}
+select
+    unit,
+    description
+from {{ source('vocabulary', 'units') }}

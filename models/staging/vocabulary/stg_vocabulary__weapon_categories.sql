@@ -1,12 +1,5 @@
-with source_rows as (
-    select * from {{ source('vocabulary', 'weapon_categories') }}
-),
-
-final as (
-    select
-        category,
-        description
-    from source_rows
-)
-
-select * from final
+-- depends_on: {{ ref('weapon_categories') }}
+select
+    category,
+    description
+from {{ source('vocabulary', 'weapon_categories') }}
