@@ -50,15 +50,19 @@ def tested_nodes(manifest: dict[str, Any]) -> dict[str, dict[str, set[str]]]:
 
 
 def seed_read_by(manifest: dict[str, Any], node: dict[str, Any]) -> str | None:
-    """The seed a staging view reads 1:1 (its only dependency is one source over a seed), else None."""
+    """The seed a staging view reads 1:1 (it reads one source over a seed, and depends on nothing but that seed),
+    else None."""
     if "/staging/" not in f"/{node.get('original_file_path', '')}":
         return None
-    sources = node.get("depends_on", {}).get("nodes", [])
-    if len(sources) != 1 or not sources[0].startswith("source."):
+    upstream = node.get("depends_on", {}).get("nodes", [])
+    sources = [uid for uid in upstream if uid.startswith("source.")]
+    if len(sources) != 1:
         return None
     seed_name = manifest["sources"][sources[0]]["identifier"]
     seed_id = f"seed.{node['package_name']}.{seed_name}"
-    return seed_id if seed_id in manifest["nodes"] else None
+    if seed_id not in manifest["nodes"] or set(upstream) - {sources[0], seed_id}:
+        return None
+    return seed_id
 
 
 def has_grain_test(tests: dict[str, dict[str, set[str]]], node_id: str) -> bool:
