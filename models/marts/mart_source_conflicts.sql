@@ -26,84 +26,38 @@ with trade as (
 ),
 
 trade_statements as (
-    select
-        'trade_figures' as fact_table,
-        compared_thing,
-        'value_usd' as differing_attribute,
-        fact_id,
-        doc_id,
-        value_usd as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from trade
+    {{ comparable_statement('trade_figures', 'compared_thing', "'value_usd'", 'trade', amount='value_usd') }}
     where value_usd is not null
     union all
-    select
-        'trade_figures' as fact_table,
-        compared_thing,
-        'share_pct' as differing_attribute,
-        fact_id,
-        doc_id,
-        share_pct as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from trade
+    {{ comparable_statement('trade_figures', 'compared_thing', "'share_pct'", 'trade', amount='share_pct') }}
     where share_pct is not null
     union all
-    select
-        'trade_figures' as fact_table,
-        compared_thing,
-        'partner_rank' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(partner_rank as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from trade
+    {{ comparable_statement(
+        'trade_figures', 'compared_thing', "'partner_rank'", 'trade', amount='cast(partner_rank as double)'
+    ) }}
     where partner_rank is not null
 ),
 
 share_statements as (
-    select
-        'arms_supplier_shares' as fact_table,
-        supplier_iso3 || '->' || recipient_iso3 || ' ' || measure || ' '
-        || coalesce(cast(period_start_year as {{ string_type }}), '?') || '-'
-        || coalesce(cast(period_end_year as {{ string_type }}), '?') as compared_thing,
-        'share_pct' as differing_attribute,
-        fact_id,
-        doc_id,
-        share_pct as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_arms_supplier_share') }}
+    {{ comparable_statement(
+        'arms_supplier_shares',
+        "supplier_iso3 || '->' || recipient_iso3 || ' ' || measure || ' '
+        || coalesce(cast(period_start_year as " ~ string_type ~ "), '?') || '-'
+        || coalesce(cast(period_end_year as " ~ string_type ~ "), '?')",
+        "'share_pct'",
+        ref('fct_arms_supplier_share'),
+        amount='share_pct'
+    ) }}
 ),
 
 date_statements as (
-    select
-        'membership_events' as fact_table,
-        country_iso3 || ' ' || event_type || ' ' || org_code as compared_thing,
-        'date' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(null as double) as amount,
-        event_date_earliest as date_earliest,
-        event_date_latest as date_latest,
-        event_date_iso as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_membership_event') }}
+    {{ comparable_statement(
+        'membership_events',
+        "country_iso3 || ' ' || event_type || ' ' || org_code",
+        "'date'",
+        ref('fct_membership_event'),
+        date_prefix='event_date'
+    ) }}
     -- only a step that can happen once per country and organisation has one true date to disagree on
     where
         event_type in (
@@ -112,19 +66,9 @@ date_statements as (
             where one_off_steps.is_one_off
         )
     union all
-    select
-        'treaty_events' as fact_table,
-        treaty_id || ' ' || event_type as compared_thing,
-        'date' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(null as double) as amount,
-        event_date_earliest as date_earliest,
-        event_date_latest as date_latest,
-        event_date_iso as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_treaty_event') }}
+    {{ comparable_statement(
+        'treaty_events', "treaty_id || ' ' || event_type", "'date'", ref('fct_treaty_event'), date_prefix='event_date'
+    ) }}
     -- only a step that can happen once per treaty has one true date to disagree on
     where
         event_type in (
@@ -133,66 +77,38 @@ date_statements as (
             where one_off_treaty_steps.is_one_off
         )
     union all
-    select
-        'arms_transfers' as fact_table,
-        deal_key || ' ' || status as compared_thing,
-        'date' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(null as double) as amount,
-        status_date_earliest as date_earliest,
-        status_date_latest as date_latest,
-        status_date_iso as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_arms_transfer') }}
+    {{ comparable_statement(
+        'arms_transfers', "deal_key || ' ' || status", "'date'", ref('fct_arms_transfer'), date_prefix='status_date'
+    ) }}
 ),
 
 amount_statements as (
-    select
-        'arms_transfers' as fact_table,
-        deal_key || ' ' || status || ' quantity' as compared_thing,
-        'amount' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(quantity as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_arms_transfer') }}
+    {{ comparable_statement(
+        'arms_transfers',
+        "deal_key || ' ' || status || ' quantity'",
+        "'amount'",
+        ref('fct_arms_transfer'),
+        amount='cast(quantity as double)'
+    ) }}
     where quantity is not null
     union all
-    select
-        'treaty_events' as fact_table,
-        treaty_id || ' ' || event_type || ' valid until' as compared_thing,
-        'amount' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(valid_until_year as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_treaty_event') }}
+    {{ comparable_statement(
+        'treaty_events',
+        "treaty_id || ' ' || event_type || ' valid until'",
+        "'amount'",
+        ref('fct_treaty_event'),
+        amount='cast(valid_until_year as double)'
+    ) }}
     where valid_until_year is not null
     union all
-    select
-        'indicators' as fact_table,
-        subject_code || ' ' || indicator || ' ' || unit || ' '
-        || coalesce(ref_date_iso, cast(ref_year as {{ string_type }}), 'undated') as compared_thing,
-        'amount' as differing_attribute,
-        fact_id,
-        doc_id,
-        value as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_indicator') }}
+    {{ comparable_statement(
+        'indicators',
+        "subject_code || ' ' || indicator || ' ' || unit || ' '
+        || coalesce(ref_date_iso, cast(ref_year as " ~ string_type ~ "), 'undated')",
+        "'amount'",
+        ref('fct_indicator'),
+        amount='value'
+    ) }}
 ),
 
 claims as (
@@ -215,19 +131,14 @@ claim_attributes as (
 ),
 
 claim_statements as (
-    select
-        'claims' as fact_table,
-        claims.subject_code || ' ' || claims.topic || ' ' || claims.claim_attribute as compared_thing,
-        claims.claim_attribute as differing_attribute,
-        claims.claim_id as fact_id,
-        claims.doc_id,
-        cast(null as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        claims.claimed_value as text_value,
-        claims.evidence
-    from claims
+    {{ comparable_statement(
+        'claims',
+        "subject_code || ' ' || topic || ' ' || claim_attribute",
+        'claim_attribute',
+        'claims',
+        text_value='claimed_value',
+        fact_id='claim_id'
+    ) }}
 ),
 
 statements as (
