@@ -311,61 +311,40 @@ resolutions as (
         adopted_reading,
         reason
     from {{ ref('stg_facts__conflict_resolutions') }}
-),
-
-final as (
-    select
-        conflicts.left_fact_id || '~' || conflicts.right_fact_id || ':' || conflicts.differing_attribute as conflict_id,
-        conflicts.conflict_kind,
-        conflicts.fact_table,
-        conflicts.compared_thing,
-        conflicts.differing_attribute,
-        conflicts.left_fact_id,
-        conflicts.left_doc_id,
-        conflicts.left_value,
-        conflicts.left_evidence,
-        conflicts.right_fact_id,
-        conflicts.right_doc_id,
-        conflicts.right_value,
-        conflicts.right_evidence,
-        resolutions.resolution_id,
-        coalesce(
-            'uses ' || resolutions.adopted_reading || ': ' || resolutions.reason,
-            -- a one-off step stated in periods that do not overlap: the spells and lifecycles keep both statements
-            -- apart (agreed_date_ranges merges only overlapping ones), so the earlier period starts the status
-            case
-                when conflicts.conflict_kind = 'date'
-                    then
-                        'unresolved: the models use the earlier period, '
-                        || case when conflicts.earlier_side = 'left' then conflicts.left_value else conflicts.right_value end
-                        || ' (texts whose dates do not overlap are never merged); add a row to'
-                        || ' seeds/facts/conflict_resolutions.csv to record the reading'
-            end,
-            'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing'
-        ) as resolution,
-        resolutions.resolution_id is not null as is_resolved
-    from conflicts
-    left join resolutions
-        on
-            conflicts.conflict_kind = resolutions.conflict_kind
-            and conflicts.compared_thing = resolutions.compared_thing
 )
 
 select
-    conflict_id,
-    conflict_kind,
-    fact_table,
-    compared_thing,
-    differing_attribute,
-    left_fact_id,
-    left_doc_id,
-    left_value,
-    left_evidence,
-    right_fact_id,
-    right_doc_id,
-    right_value,
-    right_evidence,
-    resolution_id,
-    resolution,
-    is_resolved
-from final
+    conflicts.left_fact_id || '~' || conflicts.right_fact_id || ':' || conflicts.differing_attribute as conflict_id,
+    conflicts.conflict_kind,
+    conflicts.fact_table,
+    conflicts.compared_thing,
+    conflicts.differing_attribute,
+    conflicts.left_fact_id,
+    conflicts.left_doc_id,
+    conflicts.left_value,
+    conflicts.left_evidence,
+    conflicts.right_fact_id,
+    conflicts.right_doc_id,
+    conflicts.right_value,
+    conflicts.right_evidence,
+    resolutions.resolution_id,
+    coalesce(
+        'uses ' || resolutions.adopted_reading || ': ' || resolutions.reason,
+        -- a one-off step stated in periods that do not overlap: the spells and lifecycles keep both statements
+        -- apart (agreed_date_ranges merges only overlapping ones), so the earlier period starts the status
+        case
+            when conflicts.conflict_kind = 'date'
+                then
+                    'unresolved: the models use the earlier period, '
+                    || case when conflicts.earlier_side = 'left' then conflicts.left_value else conflicts.right_value end
+                    || ' (texts whose dates do not overlap are never merged); add a row to'
+                    || ' seeds/facts/conflict_resolutions.csv to record the reading'
+        end,
+        'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing'
+    ) as resolution,
+    resolutions.resolution_id is not null as is_resolved
+from conflicts
+left join resolutions
+    on
+        conflicts.conflict_kind = resolutions.conflict_kind
+        and conflicts.compared_thing = resolutions.compared_thing
