@@ -41,7 +41,7 @@ select
     spells.valid_from,
     spells.first_attested_on,
     spells.valid_to,
-    documents.known_from >= coalesce(spells.valid_from_latest, spells.first_attested_latest) as is_status_certain
+    {{ spell_status_certain_on('spells', 'documents.known_from') }} as is_status_certain
 from documents
 inner join spells
     on
