@@ -50,6 +50,21 @@ share_statements as (
     ) }}
 ),
 
+-- only a step that can happen once (per country and organisation, per treaty) has one true date to disagree on
+one_off_steps as (
+    select
+        'membership_events' as fact_table,
+        event_type
+    from {{ ref('stg_vocabulary__membership_event_types') }}
+    where is_one_off
+    union all
+    select
+        'treaty_events' as fact_table,
+        event_type
+    from {{ ref('stg_vocabulary__treaty_event_types') }}
+    where is_one_off
+),
+
 date_statements as (
     {{ comparable_statement(
         'membership_events',
@@ -58,23 +73,21 @@ date_statements as (
         ref('fct_membership_event'),
         date_prefix='event_date'
     ) }}
-    -- only a step that can happen once per country and organisation has one true date to disagree on
     where
         event_type in (
             select one_off_steps.event_type
-            from {{ ref('stg_vocabulary__membership_event_types') }} as one_off_steps
-            where one_off_steps.is_one_off
+            from one_off_steps
+            where one_off_steps.fact_table = 'membership_events'
         )
     union all
     {{ comparable_statement(
         'treaty_events', "treaty_id || ' ' || event_type", "'date'", ref('fct_treaty_event'), date_prefix='event_date'
     ) }}
-    -- only a step that can happen once per treaty has one true date to disagree on
     where
         event_type in (
-            select one_off_treaty_steps.event_type
-            from {{ ref('stg_vocabulary__treaty_event_types') }} as one_off_treaty_steps
-            where one_off_treaty_steps.is_one_off
+            select one_off_steps.event_type
+            from one_off_steps
+            where one_off_steps.fact_table = 'treaty_events'
         )
     union all
     {{ comparable_statement(
