@@ -97,16 +97,22 @@ def run_dbt_test_on_mutated_copy(project, published_warehouse: Path, tmp_path: P
         cwd=project.root, env=environment, capture_output=True, text=True, check=False)
 
 
-def test_the_generic_test_fails_when_a_bounded_growth_gets_a_point_value(
-        project, published_warehouse: Path, tmp_path: Path) -> None:
-    """Mutation: put the old point value 263.6 beside the 2019->2023 bounds; point_value_only_when_exact must fail."""
-    result = run_dbt_test_on_mutated_copy(
-        project, published_warehouse, tmp_path,
+@pytest.mark.parametrize("mutation, generic_test", [
+    pytest.param(
         "update marts.mart_trade_partners set growth_pct = 263.6 where partner_iso3 = 'RUS' and growth_to_year = 2023",
-        "mart_trade_partners,test_name:point_value_only_when_exact")
+        "point_value_only_when_exact", id="the old point value beside the bounds"),
+    pytest.param(
+        "update marts.mart_trade_partners set growth_is_exact = true where partner_iso3 = 'RUS' and trade_year = 2023",
+        "not_exact_from_bounded_input", id="a growth from a bounded figure marked exact"),
+])
+def test_the_generic_test_fails_when_the_bounded_2019_2023_growth_is_made_a_point(
+        project, published_warehouse: Path, tmp_path: Path, mutation: str, generic_test: str) -> None:
+    """Mutation of the 2019->2023 Armenia-Russia growth in a scratch copy; the named generic test must fail on it."""
+    result = run_dbt_test_on_mutated_copy(
+        project, published_warehouse, tmp_path, mutation, f"mart_trade_partners,test_name:{generic_test}")
     assert result.returncode != 0, result.stdout[-2000:]
-    assert any("FAIL 1 point_value_only_when_exact" in line for line in result.stdout.splitlines()), \
-        result.stdout[-3000:]
+    failing = [line for line in result.stdout.splitlines() if f"FAIL 1 {generic_test}" in line]
+    assert failing and any("growth" in line for line in failing), result.stdout[-3000:]
 
 
 @pytest.mark.parametrize("mart, seed, value_column, upper_column", [
@@ -157,18 +163,6 @@ def test_no_derived_or_bounded_number_is_marked_exact_from_a_hedged_figure(publi
     wrong = query(published_warehouse, """select fact_id from marts.mart_trade_partners
                                           where growth_is_exact and not (is_exact and previous_is_exact)""")
     assert wrong == []
-
-
-def test_the_generic_test_fails_when_a_growth_from_a_bounded_figure_is_marked_exact(
-        project, published_warehouse: Path, tmp_path: Path) -> None:
-    """Mutation: mark the 2019->2023 growth exact in a scratch copy; the dbt test must catch it."""
-    result = run_dbt_test_on_mutated_copy(
-        project, published_warehouse, tmp_path,
-        "update marts.mart_trade_partners set growth_is_exact = true where partner_iso3 = 'RUS' and trade_year = 2023",
-        "mart_trade_partners,test_name:not_exact_from_bounded_input")
-    assert result.returncode != 0, result.stdout[-2000:]
-    failing = [line for line in result.stdout.splitlines() if "FAIL 1 not_exact_from_bounded_input" in line]
-    assert failing and any("growth" in line for line in failing), result.stdout[-3000:]
 
 
 def test_seed_preflight_rejects_a_qualifier_missing_from_the_vocabulary(tmp_path: Path) -> None:

@@ -14,9 +14,10 @@
     Emits CTEs named <name>_ordered, <name>_clustered, <name>_ranked, <name>_agreed and <name> (one row per input
     statement: its partition columns, fact_id, earliest, latest, precision, cluster_number, agreed_earliest,
     agreed_latest, agreed_precision, date_fact_id, merged_fact_ids, merged_fact_count, is_date_agreed). Put it in
-    a `with` list after the CTE `statements` it reads; statements must have a date (earliest not null).
+    a `with` list after the relation `statements` it reads; only its rows with a date (earliest not null) that meet
+    the optional condition `where` are statements.
     Portable SQL: window functions, dbt.datediff and dbt.listagg. -#}
-{% macro agreed_date_ranges(name, statements, partition_by, fact_id='fact_id', earliest='date_earliest', latest='date_latest', precision='date_precision') -%}
+{% macro agreed_date_ranges(name, statements, partition_by, fact_id='fact_id', earliest='date_earliest', latest='date_latest', precision='date_precision', where=none) -%}
 {%- set partition_list = partition_by | join(', ') -%}
 {%- set order_in_partition = earliest ~ ', ' ~ latest ~ ', ' ~ fact_id -%}
 {{ name }}_ordered as (
@@ -31,6 +32,7 @@
             rows between unbounded preceding and 1 preceding
         ) as latest_before
     from {{ statements }}
+    where {{ earliest }} is not null{{ ' and (' ~ where ~ ')' if where }}
 ),
 
 {{ name }}_clustered as (

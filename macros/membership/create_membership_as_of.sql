@@ -40,7 +40,7 @@
 {% macro membership_as_of_select(spells, as_of) %}
     select
         {{ membership_as_of_columns() }}
-        {{ as_of }} >= coalesce(spells.valid_from_latest, spells.first_attested_latest) as is_status_certain
+        {{ spell_status_certain_on('spells', as_of) }} as is_status_certain
     from {{ without_catalog(spells) }} as spells
     where {{ spell_in_force('spells', as_of) }}
 {% endmacro %}
@@ -49,7 +49,7 @@
 {% macro membership_as_of_known_on_select(known_spells, valid_on, known_on) %}
     select
         {{ membership_as_of_columns() }}
-        {{ valid_on }} >= coalesce(spells.valid_from_latest, spells.first_attested_latest) as is_status_certain,
+        {{ spell_status_certain_on('spells', valid_on) }} as is_status_certain,
         spells.knowledge_from
     from {{ without_catalog(known_spells) }} as spells
     where {{ spell_known_on('spells', known_on) }} and {{ spell_in_force('spells', valid_on) }}

@@ -80,7 +80,10 @@ daily_changes as (
         max(case when changes.act_kind = 'legal_act' then 1 else 0 end) = 1 as has_legal_act,
         max(case when changes.act_kind = 'political_declaration' then 1 else 0 end) = 1 as has_declaration,
         max(case when changes.change_basis = 'stated_event' then 1 else 0 end) = 1 as has_stated_event,
-        max(case when changes.change_basis = 'succession' then 1 else 0 end) = 1 as has_succession
+        max(case when changes.change_basis = 'succession' then 1 else 0 end) = 1 as has_succession,
+        lag(changes.status) over (
+            partition by changes.knowledge_from, changes.country_iso3, changes.org_code order by changes.changed_on
+        ) as previous_status
     from changes
     inner join strongest_per_day
         on
@@ -94,7 +97,7 @@ daily_changes as (
         changes.status
 ),
 
-with_previous as (
+spell_starts as (
     select
         knowledge_from,
         knowledge_to,
@@ -114,33 +117,13 @@ with_previous as (
             when has_succession then 'succession'
             else 'first_attested'
         end as start_basis,
-        lag(status) over (partition by knowledge_from, country_iso3, org_code order by changed_on) as previous_status
-    from daily_changes
-),
-
-spell_starts as (
-    select
-        knowledge_from,
-        knowledge_to,
-        country_iso3,
-        org_code,
-        changed_on,
-        status,
-        changed_on_latest,
-        changed_on_precision,
-        start_fact_id,
-        merged_fact_ids,
-        supporting_fact_count,
-        has_legal_act,
-        has_declaration,
-        start_basis,
         cast(
             {{ dbt.dateadd('day', -1, 'lead(changed_on) over (partition by knowledge_from, country_iso3, org_code order by changed_on)') }}
             as date
         ) as valid_to,
         lead(changed_on_precision)
             over (partition by knowledge_from, country_iso3, org_code order by changed_on) as valid_to_precision
-    from with_previous
+    from daily_changes
     where previous_status is null or previous_status <> status
 ),
 

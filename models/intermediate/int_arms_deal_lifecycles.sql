@@ -16,20 +16,8 @@ with transfers as (
     from {{ ref('int_arms_transfers_resolved') }}
 ),
 
-statements as (
-    select
-        deal_key,
-        status,
-        fact_id,
-        status_date_earliest,
-        status_date_latest,
-        status_date_precision
-    from transfers
-    where status_date_earliest is not null
-),
-
 {{ agreed_date_ranges(
-    'agreed_dates', 'statements', ['deal_key', 'status'],
+    'agreed_dates', 'transfers', ['deal_key', 'status'],
     earliest='status_date_earliest', latest='status_date_latest', precision='status_date_precision'
 ) }},
 

@@ -2,115 +2,41 @@
 -- The fact tables and their id prefixes are the vocabulary seed fact_tables; a table missing there has no
 -- fact_id_prefix/fact_mart here, which the tests on this model and on fct_fact_provenance catch.
 with trade_figures as (
-    select
-        'trade_figures' as fact_table,
-        fact_id,
-        doc_id,
-        reporter_iso3 as subject_code,
-        cast(trade_year as {{ dbt.type_string() }}) as fact_date_iso,
-        case when trade_year is not null then 'year' end as fact_date_precision,
-        case when trade_year is not null then 'stated' end as fact_date_basis,
-        qualifier,
-        evidence
-    from {{ ref('stg_facts__trade_figures') }}
+    {{ provenance_select('trade_figures', ref('stg_facts__trade_figures'), 'reporter_iso3', year_column='trade_year') }}
 ),
 
 arms_transfers as (
-    select
-        'arms_transfers' as fact_table,
-        fact_id,
-        doc_id,
-        supplier_iso3 as subject_code,
-        status_date_iso as fact_date_iso,
-        status_date_precision as fact_date_precision,
-        status_date_basis as fact_date_basis,
-        qualifier,
-        evidence
-    from {{ ref('stg_facts__arms_transfers') }}
+    {{ provenance_select('arms_transfers', ref('stg_facts__arms_transfers'), 'supplier_iso3', date_prefix='status_date') }}
 ),
 
 arms_supplier_shares as (
-    select
-        'arms_supplier_shares' as fact_table,
-        fact_id,
-        doc_id,
-        supplier_iso3 as subject_code,
-        cast(period_start_year as {{ dbt.type_string() }}) as fact_date_iso,
-        case when period_start_year is not null then 'year' end as fact_date_precision,
-        case when period_start_year is not null then 'stated' end as fact_date_basis,
-        qualifier,
-        evidence
-    from {{ ref('stg_facts__arms_supplier_shares') }}
+    {{ provenance_select(
+        'arms_supplier_shares', ref('stg_facts__arms_supplier_shares'), 'supplier_iso3', year_column='period_start_year'
+    ) }}
 ),
 
 membership_events as (
-    select
-        'membership_events' as fact_table,
-        fact_id,
-        doc_id,
-        country_iso3 as subject_code,
-        event_date_iso as fact_date_iso,
-        event_date_precision as fact_date_precision,
-        event_date_basis as fact_date_basis,
-        cast(null as {{ dbt.type_string() }}) as qualifier,
-        evidence
-    from {{ ref('stg_facts__membership_events') }}
+    {{ provenance_select(
+        'membership_events', ref('stg_facts__membership_events'), 'country_iso3', date_prefix='event_date', qualifier=none
+    ) }}
 ),
 
 treaties as (
-    select
-        'treaties' as fact_table,
-        treaty_id as fact_id,
-        doc_id,
-        org_code as subject_code,
-        cast(null as {{ dbt.type_string() }}) as fact_date_iso,
-        cast(null as {{ dbt.type_string() }}) as fact_date_precision,
-        cast(null as {{ dbt.type_string() }}) as fact_date_basis,
-        cast(null as {{ dbt.type_string() }}) as qualifier,
-        evidence
-    from {{ ref('stg_facts__treaties') }}
+    {{ provenance_select('treaties', ref('stg_facts__treaties'), 'org_code', fact_id='treaty_id', qualifier=none) }}
 ),
 
 treaty_parties as (
-    select
-        'treaty_parties' as fact_table,
-        fact_id,
-        doc_id,
-        party_code as subject_code,
-        cast(null as {{ dbt.type_string() }}) as fact_date_iso,
-        cast(null as {{ dbt.type_string() }}) as fact_date_precision,
-        cast(null as {{ dbt.type_string() }}) as fact_date_basis,
-        cast(null as {{ dbt.type_string() }}) as qualifier,
-        evidence
-    from {{ ref('stg_facts__treaty_parties') }}
+    {{ provenance_select('treaty_parties', ref('stg_facts__treaty_parties'), 'party_code', qualifier=none) }}
 ),
 
 treaty_events as (
-    select
-        'treaty_events' as fact_table,
-        fact_id,
-        doc_id,
-        treaty_id as subject_code,
-        event_date_iso as fact_date_iso,
-        event_date_precision as fact_date_precision,
-        event_date_basis as fact_date_basis,
-        qualifier,
-        evidence
-    from {{ ref('stg_facts__treaty_events') }}
+    {{ provenance_select('treaty_events', ref('stg_facts__treaty_events'), 'treaty_id', date_prefix='event_date') }}
 ),
 
 events as (
-    select
-        'events' as fact_table,
-        fact_id,
-        doc_id,
-        location_iso3 as subject_code,
-        event_date_iso as fact_date_iso,
-        event_date_precision as fact_date_precision,
-        event_date_basis as fact_date_basis,
-        figure_qualifier as qualifier,
-        evidence
-    from {{ ref('stg_facts__events') }}
+    {{ provenance_select(
+        'events', ref('stg_facts__events'), 'location_iso3', date_prefix='event_date', qualifier='figure_qualifier'
+    ) }}
 ),
 
 indicators as (
@@ -128,17 +54,7 @@ indicators as (
 ),
 
 claims as (
-    select
-        'claims' as fact_table,
-        claim_id as fact_id,
-        doc_id,
-        subject_code,
-        cast(null as {{ dbt.type_string() }}) as fact_date_iso,
-        cast(null as {{ dbt.type_string() }}) as fact_date_precision,
-        cast(null as {{ dbt.type_string() }}) as fact_date_basis,
-        cast(null as {{ dbt.type_string() }}) as qualifier,
-        evidence
-    from {{ ref('stg_facts__claims') }}
+    {{ provenance_select('claims', ref('stg_facts__claims'), 'subject_code', fact_id='claim_id', qualifier=none) }}
 ),
 
 ties as (

@@ -6,6 +6,22 @@
 -- Rules apply per knowledge cut-off, to the spells of the stated facts; one level of succession (no body in
 -- organizations is both a predecessor and a successor).
 {% set succession_end_priority = 10 %}  {#- above every vocabulary priority (its seed test caps them at 9) -#}
+{#- the two lineage rules: which organisation the derived change is in, the status it sets, its priority and
+    which spells it applies to -#}
+{%- set lineage_rules = [
+    {
+        'org_code': 'successor_org_code',
+        'status': 'status',
+        'status_priority': 0,
+        'applies_to': "continues_in_successor and status <> 'former'",
+    },
+    {
+        'org_code': 'predecessor_org_code',
+        'status': "'" ~ membership_succession_end() ~ "'",
+        'status_priority': succession_end_priority,
+        'applies_to': 'ends_predecessor',
+    },
+] %}
 
 with known_changes as (
     select
@@ -61,52 +77,36 @@ spells_at_succession as (
     where {{ spell_in_force('spells', 'cast(' ~ dbt.dateadd('day', -1, 'successions.succeeded_on') ~ ' as date)') }}
 ),
 
-continued_in_successor as (
-    select
-        knowledge_from,
-        knowledge_to,
-        cast(null as {{ dbt.type_string() }}) as fact_id,
-        cast(null as {{ dbt.type_string() }}) as doc_id,
-        country_iso3,
-        successor_org_code as org_code,
-        succeeded_on as changed_on,
-        succeeded_on_latest as changed_on_latest,
-        succeeded_on_precision as changed_on_precision,
-        cast(null as {{ dbt.type_string() }}) as date_fact_id,
-        legal_basis as act_kind,
-        status,
-        0 as status_priority,
-        'succession' as change_basis
-    from spells_at_succession
-    where continues_in_successor and status <> 'former'  -- a former member has nothing to carry over
-),
-
-predecessor_ended as (
-    select
-        knowledge_from,
-        knowledge_to,
-        cast(null as {{ dbt.type_string() }}) as fact_id,
-        cast(null as {{ dbt.type_string() }}) as doc_id,
-        country_iso3,
-        predecessor_org_code as org_code,
-        succeeded_on as changed_on,
-        succeeded_on_latest as changed_on_latest,
-        succeeded_on_precision as changed_on_precision,
-        cast(null as {{ dbt.type_string() }}) as date_fact_id,
-        legal_basis as act_kind,
-        '{{ membership_succession_end() }}' as status,
-        {{ succession_end_priority }} as status_priority,
-        'succession' as change_basis
-    from spells_at_succession
-    where ends_predecessor
+-- continues_in_successor (a former member has nothing to carry over), then ends_predecessor
+succession_changes as (
+    {%- for rule in lineage_rules %}
+        select
+            knowledge_from,
+            knowledge_to,
+            cast(null as {{ dbt.type_string() }}) as fact_id,
+            cast(null as {{ dbt.type_string() }}) as doc_id,
+            country_iso3,
+            {{ rule.org_code }} as org_code,
+            succeeded_on as changed_on,
+            succeeded_on_latest as changed_on_latest,
+            succeeded_on_precision as changed_on_precision,
+            cast(null as {{ dbt.type_string() }}) as date_fact_id,
+            legal_basis as act_kind,
+            {{ rule.status }} as status,
+            {{ rule.status_priority }} as status_priority,
+            'succession' as change_basis
+        from spells_at_succession
+        where {{ rule.applies_to }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 final as (
     select * from known_changes
     union all
-    select * from continued_in_successor
-    union all
-    select * from predecessor_ended
+    select * from succession_changes
 )
 
 select * from final

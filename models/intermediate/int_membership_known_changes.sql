@@ -61,23 +61,10 @@ known_changes as (
         on changes.known_from <= cutoffs.knowledge_from
 ),
 
-statements as (
-    select
-        knowledge_from,
-        country_iso3,
-        org_code,
-        event_type,
-        fact_id,
-        changed_on,
-        changed_on_latest,
-        changed_on_precision
-    from known_changes
-    where not is_assertion
-),
-
 {{ agreed_date_ranges(
-    'agreed_dates', 'statements', ['knowledge_from', 'country_iso3', 'org_code', 'event_type'],
-    earliest='changed_on', latest='changed_on_latest', precision='changed_on_precision'
+    'agreed_dates', 'known_changes', ['knowledge_from', 'country_iso3', 'org_code', 'event_type'],
+    earliest='changed_on', latest='changed_on_latest', precision='changed_on_precision',
+    where='not is_assertion'
 ) }},
 
 final as (

@@ -17,20 +17,8 @@ with treaty_events as (
     from {{ ref('stg_facts__treaty_events') }}
 ),
 
-statements as (
-    select
-        treaty_id,
-        event_type,
-        fact_id,
-        event_date_earliest,
-        event_date_latest,
-        event_date_precision
-    from treaty_events
-    where event_date_earliest is not null
-),
-
 {{ agreed_date_ranges(
-    'agreed_dates', 'statements', ['treaty_id', 'event_type'],
+    'agreed_dates', 'treaty_events', ['treaty_id', 'event_type'],
     earliest='event_date_earliest', latest='event_date_latest', precision='event_date_precision'
 ) }},
 

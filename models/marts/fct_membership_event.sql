@@ -21,42 +21,23 @@ status_changes as (
         fact_id,
         status
     from {{ ref('int_membership_status_changes') }}
-),
-
-final as (
-    select
-        events.fact_id,
-        events.doc_id,
-        events.country_iso3,
-        events.org_code,
-        events.event_type,
-        status_changes.status as resulting_status,
-        events.event_date_iso,
-        events.event_date_earliest,
-        events.event_date_latest,
-        events.event_date_precision,
-        events.event_date_basis,
-        events.date_basis_note,
-        events.act_kind,
-        events.evidence
-    from events
-    left join status_changes
-        on events.fact_id = status_changes.fact_id
 )
 
 select
-    fact_id,
-    doc_id,
-    country_iso3,
-    org_code,
-    event_type,
-    resulting_status,
-    event_date_iso,
-    event_date_earliest,
-    event_date_latest,
-    event_date_precision,
-    event_date_basis,
-    date_basis_note,
-    act_kind,
-    evidence
-from final
+    events.fact_id,
+    events.doc_id,
+    events.country_iso3,
+    events.org_code,
+    events.event_type,
+    status_changes.status as resulting_status,
+    events.event_date_iso,
+    events.event_date_earliest,
+    events.event_date_latest,
+    events.event_date_precision,
+    events.event_date_basis,
+    events.date_basis_note,
+    events.act_kind,
+    events.evidence
+from events
+left join status_changes
+    on events.fact_id = status_changes.fact_id

@@ -25,44 +25,25 @@ spells as (
         first_attested_latest,
         valid_to
     from {{ ref('fct_membership_spell_by_knowledge') }}
-),
-
-final as (
-    select
-        documents.doc_id || ':' || spells.spell_id as doc_spell_id,
-        documents.doc_id,
-        documents.published_on,
-        documents.known_from,
-        spells.knowledge_spell_id,
-        spells.spell_id,
-        spells.country_iso3,
-        spells.org_code,
-        spells.status,
-        spells.start_basis,
-        spells.valid_from,
-        spells.first_attested_on,
-        spells.valid_to,
-        documents.known_from >= coalesce(spells.valid_from_latest, spells.first_attested_latest) as is_status_certain
-    from documents
-    inner join spells
-        on
-            {{ spell_known_on('spells', 'documents.known_from') }}
-            and {{ spell_in_force('spells', 'documents.known_from') }}
 )
 
 select
-    doc_spell_id,
-    doc_id,
-    published_on,
-    known_from,
-    knowledge_spell_id,
-    spell_id,
-    country_iso3,
-    org_code,
-    status,
-    start_basis,
-    valid_from,
-    first_attested_on,
-    valid_to,
-    is_status_certain
-from final
+    documents.doc_id || ':' || spells.spell_id as doc_spell_id,
+    documents.doc_id,
+    documents.published_on,
+    documents.known_from,
+    spells.knowledge_spell_id,
+    spells.spell_id,
+    spells.country_iso3,
+    spells.org_code,
+    spells.status,
+    spells.start_basis,
+    spells.valid_from,
+    spells.first_attested_on,
+    spells.valid_to,
+    {{ spell_status_certain_on('spells', 'documents.known_from') }} as is_status_certain
+from documents
+inner join spells
+    on
+        {{ spell_known_on('spells', 'documents.known_from') }}
+        and {{ spell_in_force('spells', 'documents.known_from') }}

@@ -216,60 +216,21 @@ membership_spans as (
 ),
 
 spans as (
-    select
-        from_code,
-        to_code,
-        tie_kind,
-        fact_id,
-        doc_id,
-        tie_basis,
-        first_year,
-        last_year
-    from attested_tie_spans
-    union all
-    select
-        from_code,
-        to_code,
-        tie_kind,
-        fact_id,
-        doc_id,
-        tie_basis,
-        first_year,
-        last_year
-    from treaty_tie_spans
-    union all
-    select
-        from_code,
-        to_code,
-        tie_kind,
-        fact_id,
-        doc_id,
-        tie_basis,
-        first_year,
-        last_year
-    from arms_supply_spans
-    union all
-    select
-        from_code,
-        to_code,
-        tie_kind,
-        fact_id,
-        doc_id,
-        tie_basis,
-        first_year,
-        last_year
-    from share_spans
-    union all
-    select
-        from_code,
-        to_code,
-        tie_kind,
-        fact_id,
-        doc_id,
-        tie_basis,
-        first_year,
-        last_year
-    from membership_spans
+    {%- for span_relation in ['attested_tie_spans', 'treaty_tie_spans', 'arms_supply_spans', 'share_spans', 'membership_spans'] %}
+        select
+            from_code,
+            to_code,
+            tie_kind,
+            fact_id,
+            doc_id,
+            tie_basis,
+            first_year,
+            last_year
+        from {{ span_relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 oriented as (

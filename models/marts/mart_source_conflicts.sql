@@ -26,173 +26,102 @@ with trade as (
 ),
 
 trade_statements as (
-    select
-        'trade_figures' as fact_table,
-        compared_thing,
-        'value_usd' as differing_attribute,
-        fact_id,
-        doc_id,
-        value_usd as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from trade
+    {{ comparable_statement('trade_figures', 'compared_thing', "'value_usd'", 'trade', amount='value_usd') }}
     where value_usd is not null
     union all
-    select
-        'trade_figures' as fact_table,
-        compared_thing,
-        'share_pct' as differing_attribute,
-        fact_id,
-        doc_id,
-        share_pct as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from trade
+    {{ comparable_statement('trade_figures', 'compared_thing', "'share_pct'", 'trade', amount='share_pct') }}
     where share_pct is not null
     union all
-    select
-        'trade_figures' as fact_table,
-        compared_thing,
-        'partner_rank' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(partner_rank as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from trade
+    {{ comparable_statement(
+        'trade_figures', 'compared_thing', "'partner_rank'", 'trade', amount='cast(partner_rank as double)'
+    ) }}
     where partner_rank is not null
 ),
 
 share_statements as (
+    {{ comparable_statement(
+        'arms_supplier_shares',
+        "supplier_iso3 || '->' || recipient_iso3 || ' ' || measure || ' '
+        || coalesce(cast(period_start_year as " ~ string_type ~ "), '?') || '-'
+        || coalesce(cast(period_end_year as " ~ string_type ~ "), '?')",
+        "'share_pct'",
+        ref('fct_arms_supplier_share'),
+        amount='share_pct'
+    ) }}
+),
+
+-- only a step that can happen once (per country and organisation, per treaty) has one true date to disagree on
+one_off_steps as (
     select
-        'arms_supplier_shares' as fact_table,
-        supplier_iso3 || '->' || recipient_iso3 || ' ' || measure || ' '
-        || coalesce(cast(period_start_year as {{ string_type }}), '?') || '-'
-        || coalesce(cast(period_end_year as {{ string_type }}), '?') as compared_thing,
-        'share_pct' as differing_attribute,
-        fact_id,
-        doc_id,
-        share_pct as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_arms_supplier_share') }}
+        'membership_events' as fact_table,
+        event_type
+    from {{ ref('stg_vocabulary__membership_event_types') }}
+    where is_one_off
+    union all
+    select
+        'treaty_events' as fact_table,
+        event_type
+    from {{ ref('stg_vocabulary__treaty_event_types') }}
+    where is_one_off
 ),
 
 date_statements as (
-    select
-        'membership_events' as fact_table,
-        country_iso3 || ' ' || event_type || ' ' || org_code as compared_thing,
-        'date' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(null as double) as amount,
-        event_date_earliest as date_earliest,
-        event_date_latest as date_latest,
-        event_date_iso as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_membership_event') }}
-    -- only a step that can happen once per country and organisation has one true date to disagree on
+    {{ comparable_statement(
+        'membership_events',
+        "country_iso3 || ' ' || event_type || ' ' || org_code",
+        "'date'",
+        ref('fct_membership_event'),
+        date_prefix='event_date'
+    ) }}
     where
         event_type in (
             select one_off_steps.event_type
-            from {{ ref('stg_vocabulary__membership_event_types') }} as one_off_steps
-            where one_off_steps.is_one_off
+            from one_off_steps
+            where one_off_steps.fact_table = 'membership_events'
         )
     union all
-    select
-        'treaty_events' as fact_table,
-        treaty_id || ' ' || event_type as compared_thing,
-        'date' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(null as double) as amount,
-        event_date_earliest as date_earliest,
-        event_date_latest as date_latest,
-        event_date_iso as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_treaty_event') }}
-    -- only a step that can happen once per treaty has one true date to disagree on
+    {{ comparable_statement(
+        'treaty_events', "treaty_id || ' ' || event_type", "'date'", ref('fct_treaty_event'), date_prefix='event_date'
+    ) }}
     where
         event_type in (
-            select one_off_treaty_steps.event_type
-            from {{ ref('stg_vocabulary__treaty_event_types') }} as one_off_treaty_steps
-            where one_off_treaty_steps.is_one_off
+            select one_off_steps.event_type
+            from one_off_steps
+            where one_off_steps.fact_table = 'treaty_events'
         )
     union all
-    select
-        'arms_transfers' as fact_table,
-        deal_key || ' ' || status as compared_thing,
-        'date' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(null as double) as amount,
-        status_date_earliest as date_earliest,
-        status_date_latest as date_latest,
-        status_date_iso as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_arms_transfer') }}
+    {{ comparable_statement(
+        'arms_transfers', "deal_key || ' ' || status", "'date'", ref('fct_arms_transfer'), date_prefix='status_date'
+    ) }}
 ),
 
 amount_statements as (
-    select
-        'arms_transfers' as fact_table,
-        deal_key || ' ' || status || ' quantity' as compared_thing,
-        'amount' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(quantity as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_arms_transfer') }}
+    {{ comparable_statement(
+        'arms_transfers',
+        "deal_key || ' ' || status || ' quantity'",
+        "'amount'",
+        ref('fct_arms_transfer'),
+        amount='cast(quantity as double)'
+    ) }}
     where quantity is not null
     union all
-    select
-        'treaty_events' as fact_table,
-        treaty_id || ' ' || event_type || ' valid until' as compared_thing,
-        'amount' as differing_attribute,
-        fact_id,
-        doc_id,
-        cast(valid_until_year as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_treaty_event') }}
+    {{ comparable_statement(
+        'treaty_events',
+        "treaty_id || ' ' || event_type || ' valid until'",
+        "'amount'",
+        ref('fct_treaty_event'),
+        amount='cast(valid_until_year as double)'
+    ) }}
     where valid_until_year is not null
     union all
-    select
-        'indicators' as fact_table,
-        subject_code || ' ' || indicator || ' ' || unit || ' '
-        || coalesce(ref_date_iso, cast(ref_year as {{ string_type }}), 'undated') as compared_thing,
-        'amount' as differing_attribute,
-        fact_id,
-        doc_id,
-        value as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        cast(null as {{ string_type }}) as text_value,
-        evidence
-    from {{ ref('fct_indicator') }}
+    {{ comparable_statement(
+        'indicators',
+        "subject_code || ' ' || indicator || ' ' || unit || ' '
+        || coalesce(ref_date_iso, cast(ref_year as " ~ string_type ~ "), 'undated')",
+        "'amount'",
+        ref('fct_indicator'),
+        amount='value'
+    ) }}
 ),
 
 claims as (
@@ -215,19 +144,14 @@ claim_attributes as (
 ),
 
 claim_statements as (
-    select
-        'claims' as fact_table,
-        claims.subject_code || ' ' || claims.topic || ' ' || claims.claim_attribute as compared_thing,
-        claims.claim_attribute as differing_attribute,
-        claims.claim_id as fact_id,
-        claims.doc_id,
-        cast(null as double) as amount,
-        cast(null as date) as date_earliest,
-        cast(null as date) as date_latest,
-        cast(null as {{ string_type }}) as date_iso,
-        claims.claimed_value as text_value,
-        claims.evidence
-    from claims
+    {{ comparable_statement(
+        'claims',
+        "subject_code || ' ' || topic || ' ' || claim_attribute",
+        'claim_attribute',
+        'claims',
+        text_value='claimed_value',
+        fact_id='claim_id'
+    ) }}
 ),
 
 statements as (
@@ -400,61 +324,40 @@ resolutions as (
         adopted_reading,
         reason
     from {{ ref('stg_facts__conflict_resolutions') }}
-),
-
-final as (
-    select
-        conflicts.left_fact_id || '~' || conflicts.right_fact_id || ':' || conflicts.differing_attribute as conflict_id,
-        conflicts.conflict_kind,
-        conflicts.fact_table,
-        conflicts.compared_thing,
-        conflicts.differing_attribute,
-        conflicts.left_fact_id,
-        conflicts.left_doc_id,
-        conflicts.left_value,
-        conflicts.left_evidence,
-        conflicts.right_fact_id,
-        conflicts.right_doc_id,
-        conflicts.right_value,
-        conflicts.right_evidence,
-        resolutions.resolution_id,
-        coalesce(
-            'uses ' || resolutions.adopted_reading || ': ' || resolutions.reason,
-            -- a one-off step stated in periods that do not overlap: the spells and lifecycles keep both statements
-            -- apart (agreed_date_ranges merges only overlapping ones), so the earlier period starts the status
-            case
-                when conflicts.conflict_kind = 'date'
-                    then
-                        'unresolved: the models use the earlier period, '
-                        || case when conflicts.earlier_side = 'left' then conflicts.left_value else conflicts.right_value end
-                        || ' (texts whose dates do not overlap are never merged); add a row to'
-                        || ' seeds/facts/conflict_resolutions.csv to record the reading'
-            end,
-            'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing'
-        ) as resolution,
-        resolutions.resolution_id is not null as is_resolved
-    from conflicts
-    left join resolutions
-        on
-            conflicts.conflict_kind = resolutions.conflict_kind
-            and conflicts.compared_thing = resolutions.compared_thing
 )
 
 select
-    conflict_id,
-    conflict_kind,
-    fact_table,
-    compared_thing,
-    differing_attribute,
-    left_fact_id,
-    left_doc_id,
-    left_value,
-    left_evidence,
-    right_fact_id,
-    right_doc_id,
-    right_value,
-    right_evidence,
-    resolution_id,
-    resolution,
-    is_resolved
-from final
+    conflicts.left_fact_id || '~' || conflicts.right_fact_id || ':' || conflicts.differing_attribute as conflict_id,
+    conflicts.conflict_kind,
+    conflicts.fact_table,
+    conflicts.compared_thing,
+    conflicts.differing_attribute,
+    conflicts.left_fact_id,
+    conflicts.left_doc_id,
+    conflicts.left_value,
+    conflicts.left_evidence,
+    conflicts.right_fact_id,
+    conflicts.right_doc_id,
+    conflicts.right_value,
+    conflicts.right_evidence,
+    resolutions.resolution_id,
+    coalesce(
+        'uses ' || resolutions.adopted_reading || ': ' || resolutions.reason,
+        -- a one-off step stated in periods that do not overlap: the spells and lifecycles keep both statements
+        -- apart (agreed_date_ranges merges only overlapping ones), so the earlier period starts the status
+        case
+            when conflicts.conflict_kind = 'date'
+                then
+                    'unresolved: the models use the earlier period, '
+                    || case when conflicts.earlier_side = 'left' then conflicts.left_value else conflicts.right_value end
+                    || ' (texts whose dates do not overlap are never merged); add a row to'
+                    || ' seeds/facts/conflict_resolutions.csv to record the reading'
+        end,
+        'unresolved: no row in seeds/facts/conflict_resolutions.csv for this kind and compared thing'
+    ) as resolution,
+    resolutions.resolution_id is not null as is_resolved
+from conflicts
+left join resolutions
+    on
+        conflicts.conflict_kind = resolutions.conflict_kind
+        and conflicts.compared_thing = resolutions.compared_thing

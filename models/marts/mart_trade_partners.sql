@@ -164,54 +164,6 @@ joined as (
         on
             trade.fact_id = growth_claims.about_fact_id
             and with_previous.previous_fact_id = growth_claims.base_fact_id
-),
-
-final as (
-    select
-        fact_id,
-        doc_id,
-        reporter_iso3,
-        partner_iso3,
-        partner_name,
-        flow,
-        trade_year,
-        value_usd,
-        value_usd_lower,
-        value_usd_upper,
-        qualifier,
-        is_exact,
-        share_pct,
-        share_pct_lower,
-        share_pct_upper,
-        partner_rank,
-        partner_in_csto,
-        growth_from_year,
-        growth_to_year,
-        previous_value_usd,
-        previous_value_usd_lower,
-        previous_value_usd_upper,
-        previous_is_exact,
-        -- a point value only where the growth is exact: a bounded one is only its interval
-        case when growth_is_exact then growth_pct_if_exact end as growth_pct,
-        -- the figures' interval, tightened by the claims: the higher lower bound and the lower upper bound
-        case
-            when growth_is_exact then growth_pct_if_exact
-            when growth_floor is null then claimed_growth_lower
-            when claimed_growth_lower is null then growth_floor
-            when claimed_growth_lower > growth_floor then claimed_growth_lower
-            else growth_floor
-        end as growth_pct_lower,
-        case
-            when growth_is_exact then growth_pct_if_exact
-            when growth_ceiling is null then claimed_growth_upper
-            when claimed_growth_upper is null then growth_ceiling
-            when claimed_growth_upper < growth_ceiling then claimed_growth_upper
-            else growth_ceiling
-        end as growth_pct_upper,
-        growth_is_exact,
-        growth_claim_ids,
-        evidence
-    from joined
 )
 
 select
@@ -238,10 +190,24 @@ select
     previous_value_usd_lower,
     previous_value_usd_upper,
     previous_is_exact,
-    growth_pct,
-    growth_pct_lower,
-    growth_pct_upper,
+    -- a point value only where the growth is exact: a bounded one is only its interval
+    case when growth_is_exact then growth_pct_if_exact end as growth_pct,
+    -- the figures' interval, tightened by the claims: the higher lower bound and the lower upper bound
+    case
+        when growth_is_exact then growth_pct_if_exact
+        when growth_floor is null then claimed_growth_lower
+        when claimed_growth_lower is null then growth_floor
+        when claimed_growth_lower > growth_floor then claimed_growth_lower
+        else growth_floor
+    end as growth_pct_lower,
+    case
+        when growth_is_exact then growth_pct_if_exact
+        when growth_ceiling is null then claimed_growth_upper
+        when claimed_growth_upper is null then growth_ceiling
+        when claimed_growth_upper < growth_ceiling then claimed_growth_upper
+        else growth_ceiling
+    end as growth_pct_upper,
     growth_is_exact,
     growth_claim_ids,
     evidence
-from final
+from joined

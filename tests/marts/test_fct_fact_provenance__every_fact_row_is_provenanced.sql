@@ -1,60 +1,30 @@
 -- Every row of every fact table appears in the provenance mart (and nothing else does): the fact marts, and
 -- for the tables without one (treaties, treaty parties, claims, ties) their staging models.
+{#- fact table: the relation holding its rows and the column of their id (seeds/vocabulary/fact_tables.csv) -#}
+{%- set fact_relations = [
+    ('trade_figures', 'fct_trade_flow', 'fact_id'),
+    ('arms_transfers', 'fct_arms_transfer', 'fact_id'),
+    ('arms_supplier_shares', 'fct_arms_supplier_share', 'fact_id'),
+    ('membership_events', 'fct_membership_event', 'fact_id'),
+    ('treaty_events', 'fct_treaty_event', 'fact_id'),
+    ('events', 'fct_event', 'fact_id'),
+    ('indicators', 'fct_indicator', 'fact_id'),
+    ('treaties', 'stg_facts__treaties', 'treaty_id'),
+    ('treaty_parties', 'stg_facts__treaty_parties', 'fact_id'),
+    ('claims', 'stg_facts__claims', 'claim_id'),
+    ('ties', 'stg_facts__ties', 'fact_id'),
+] %}
+
 with fact_rows as (
-    select
-        'trade_figures' as fact_table,
-        fact_id
-    from {{ ref('fct_trade_flow') }}
-    union all
-    select
-        'arms_transfers' as fact_table,
-        fact_id
-    from {{ ref('fct_arms_transfer') }}
-    union all
-    select
-        'arms_supplier_shares' as fact_table,
-        fact_id
-    from {{ ref('fct_arms_supplier_share') }}
-    union all
-    select
-        'membership_events' as fact_table,
-        fact_id
-    from {{ ref('fct_membership_event') }}
-    union all
-    select
-        'treaty_events' as fact_table,
-        fact_id
-    from {{ ref('fct_treaty_event') }}
-    union all
-    select
-        'events' as fact_table,
-        fact_id
-    from {{ ref('fct_event') }}
-    union all
-    select
-        'indicators' as fact_table,
-        fact_id
-    from {{ ref('fct_indicator') }}
-    union all
-    select
-        'treaties' as fact_table,
-        treaty_id as fact_id
-    from {{ ref('stg_facts__treaties') }}
-    union all
-    select
-        'treaty_parties' as fact_table,
-        fact_id
-    from {{ ref('stg_facts__treaty_parties') }}
-    union all
-    select
-        'claims' as fact_table,
-        claim_id as fact_id
-    from {{ ref('stg_facts__claims') }}
-    union all
-    select
-        'ties' as fact_table,
-        fact_id
-    from {{ ref('stg_facts__ties') }}
+    {%- for fact_table, relation, id_column in fact_relations %}
+        select
+            '{{ fact_table }}' as fact_table,
+            {{ id_column }} as fact_id
+        from {{ ref(relation) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 provenance as (
