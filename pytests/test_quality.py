@@ -127,7 +127,7 @@ def test_the_audit_passes_the_published_warehouse_counting_every_planned_expecta
 
 @pytest.mark.slow
 def test_the_data_docs_index_lists_every_mart(project: Project, published_warehouse: Path, tmp_path: Path) -> None:
-    """`security-ties validate` (run_checkpoint with Data Docs; the build's audit writes none) lists every mart."""
+    """`security-ties audit` (run_checkpoint with Data Docs; the build's audit writes none) lists every mart."""
     gx_dir = tmp_path / "gx"
     results = audit.run_checkpoint(project, published_warehouse, gx_dir=gx_dir)
     assert all(result.success for result in results)

@@ -1,6 +1,6 @@
 """Synthetic fact inputs at any scale, with the real seeds' shapes, for the scale benchmark.
 
-`security-ties synth --rows N --seed S --out DIR` writes one file per fact seed (`<seed>.parquet`, or `.csv`),
+`security-ties-dev synth --rows N --seed S --out DIR` writes one file per fact seed (`<seed>.parquet`, or `.csv`),
 with exactly the columns and types of seeds/facts/*.csv and their `column_types`, and values that pass the
 seeds' own tests. Everything is generated inside DuckDB from `range(N)` with `hash(row, seed, column)` as the
 random source, so the output is deterministic for a seed and 10^7 rows take seconds, not minutes in Python.
