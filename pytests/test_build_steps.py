@@ -122,28 +122,3 @@ def test_the_node_counter_prints_n_of_total_and_every_failure() -> None:
     assert printed == ["  dbt build 1/3", "  dbt build 2/3 FAIL node 2", "  dbt build 3/3"]
     assert (counter.done, counter.total) == (3, 3)
     assert counter.errors == ["BOOM node 0", "Traceback (most recent call last):"]
-
-
-def test_the_tests_in_parts_cover_each_data_test_once_and_run_on_their_own_copies(tmp_path: Path) -> None:
-    project = Project(root=tmp_path, corpus_dir=tmp_path, warehouse_dir=tmp_path / "warehouse")
-    fqns = {f"test.p.{kind}_{index}": ["p", "marts", f"{kind}_{index}"]
-            for kind in ("not_null", "unique", "relationships") for index in range(7)}
-    manifest = {"nodes": {uid: {"fqn": fqn} for uid, fqn in fqns.items()} | {"model.p.m": {"fqn": ["p", "m"]}},
-                "unit_tests": {"unit_test.p.m.case": {"fqn": ["p", "m", "case"]}}}
-    dbt_runner.target_path(project).mkdir(parents=True)
-    (dbt_runner.target_path(project) / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    candidate = tmp_path / "warehouse" / "builds" / "candidate" / "security_ties.duckdb"
-    candidate.parent.mkdir(parents=True)
-    candidate.write_bytes(b"built file")
-    jobs = dbt_runner.test_jobs(project, candidate, 2, threads=None)
-    selected = [job.arguments[job.arguments.index("--select") + 1:] for job in jobs]
-    data_tests = [name for selection in selected for name in selection if name.startswith("fqn:")]
-    assert sorted(data_tests) == sorted(f"fqn:{'.'.join(fqn)}" for fqn in fqns.values())  # each once
-    assert [len(selection) for selection in selected] == [12, 10]  # 11 data tests + the unit tests, and 10
-    assert "resource_type:unit_test" in selected[0] and "resource_type:unit_test" not in selected[1]
-    assert jobs[0].database == candidate and jobs[0].target == dbt_runner.target_path(project)
-    assert jobs[1].database == candidate.parent / "part-2" / "security_ties.duckdb"
-    assert jobs[1].database.read_bytes() == b"built file" and jobs[1].target != jobs[0].target
-    assert all(job.arguments[0] == "test" for job in jobs)
-    assert build_arguments(None, None, with_tests=False) == ["build", "--exclude", "resource_type:test",
-                                                             "resource_type:unit_test"]

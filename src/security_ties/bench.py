@@ -12,7 +12,6 @@ system of the build and all its children), and comparisons are ratios against a 
 same run, interleaved (baseline, candidate, baseline, candidate ...), medians of `runs`:
 - `--baseline REF`: the build of another commit (its tree exported with `git archive`, run with this venv);
 - `--threads 1 2 4`: the build with each dbt thread count, against the first one given;
-- `--test-parts 1 2`: the build with its data tests in one `dbt build` and in that many `dbt test` processes;
 - `--edit-loop`: in a copy of the project, a full build, then one seed row edited and `build --changed`, then
   the edit undone and `build --changed` again, each against the full build; with `--baseline`, the same loop
   in a copy of the baseline's tree, and each build's ratio against it.
@@ -214,17 +213,15 @@ def load_average() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def configurations_of(threads: list[int] | None, test_parts: list[int] | None) -> list[tuple[str, list[str]]]:
-    """(label, build options) of this checkout's configurations: one per thread count or per test-part count."""
+def configurations_of(threads: list[int] | None) -> list[tuple[str, list[str]]]:
+    """(label, build options) of this checkout's configurations: one per thread count, or the default."""
     if threads:
         return [(f"this checkout, {count} threads", ["--threads", str(count)]) for count in threads]
-    if test_parts:
-        return [(f"this checkout, {count} test part(s)", ["--test-parts", str(count)]) for count in test_parts]
     return [("this checkout", [])]
 
 
 def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None, threads: list[int] | None = None,
-              with_edit_loop: bool = False, test_parts: list[int] | None = None) -> str:
+              with_edit_loop: bool = False) -> str:
     """Run the benchmark and return the report (see the module docstring)."""
     root = project.root
     bench_dir = root / "warehouse" / "bench"
@@ -237,7 +234,7 @@ def benchmark(project: Project, runs: int = 1, baseline_ref: str | None = None, 
         if baseline_ref:
             tree = export_tree(root, baseline_ref, scratch / "baseline")
             configurations.append((f"commit {baseline_ref}", [], tree))
-        configurations += [(label, options, None) for label, options in configurations_of(threads, test_parts)]
+        configurations += [(label, options, None) for label, options in configurations_of(threads)]
         results: dict[str, list[Run]] = {label: [] for label, _, _ in configurations}
         # one warm-up each (not counted): the first build in a folder parses the project from scratch
         for measured in [False] + [True] * runs:

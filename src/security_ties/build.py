@@ -33,13 +33,7 @@ from security_ties.publish import (
 )
 from security_ties.warehouse import BuildError, build_lock, candidate_path, remove_stale_candidates
 
-__all__ = ["Auditor", "BuildError", "BuildInterrupted", "BuildResult", "DEFAULT_TEST_PARTS", "build"]
-
-# A full build runs its tests in this many dbt processes at once. 1 (everything in one `dbt build`): on the
-# shared machine, two parts saved 15 % and 8 % in two runs and cost 28 % in a third (docs/benchmarks.md); the
-# mechanism stays only if an idle-machine run shows it saves at least 10 %.
-DEFAULT_TEST_PARTS = 1
-
+__all__ = ["Auditor", "BuildError", "BuildInterrupted", "BuildResult", "build"]
 
 @dataclass
 class BuildResult:
@@ -60,8 +54,7 @@ class Auditor(Protocol):
 
 
 def build(project: Project, audit: Auditor | None = None, export: Exporter | None = None, *,
-          progress: Progress | None = None, changed: bool = False, threads: int | None = None,
-          test_parts: int = DEFAULT_TEST_PARTS) -> BuildResult:
+          progress: Progress | None = None, changed: bool = False, threads: int | None = None) -> BuildResult:
     """Check, build, test, audit and publish; any failure raises BuildError and publishes nothing."""
     progress = progress or Progress(quiet=True)
     with build_lock(project), stop_on_sigterm():
@@ -82,7 +75,7 @@ def build(project: Project, audit: Auditor | None = None, export: Exporter | Non
                 with progress.step("copy published"):
                     shutil.copyfile(project.published_path, candidate)
             with progress.step("dbt"):
-                run = run_dbt(project, candidate, state, threads, 1 if state else test_parts, progress)
+                run = run_dbt(project, candidate, state, threads, progress)
             counts = dbt_runner.node_counts(run.results)
             if state and not run.results:
                 progress.say("nothing changed since the published build; nothing was published")
@@ -118,16 +111,12 @@ def published_state(project: Project, progress: Progress) -> Path | None:
     return None
 
 
-def run_dbt(project: Project, candidate: Path, state: Path | None, threads: int | None, test_parts: int,
+def run_dbt(project: Project, candidate: Path, state: Path | None, threads: int | None,
             progress: Progress) -> dbt_runner.DbtRun:
-    """One `dbt build` into the candidate (with `test_parts` > 1, its tests in that many `dbt test` processes at
-    the same time, after it); a failed node, or (full build) a node dbt did not run, fails the build."""
+    """One `dbt build` into the candidate; a failed node, or (full build) a node dbt did not run, fails the build."""
     started = time.perf_counter()
-    run = dbt_runner.run(project, candidate, dbt_runner.build_arguments(state, threads, test_parts == 1), progress)
+    run = dbt_runner.run(project, candidate, dbt_runner.build_arguments(state, threads), progress)
     progress.record("dbt start-up", max(0.0, time.perf_counter() - started - run.elapsed))  # import and parse
-    if run.returncode == 0 and test_parts > 1:
-        jobs = dbt_runner.test_jobs(project, candidate, test_parts, threads)
-        run = dbt_runner.combined([run, *dbt_runner.run_together(project, jobs, progress)])
     if run.returncode != 0:
         listed = "\n".join(f"  - {failure}" for failure in dbt_runner.failed_nodes(run))
         raise BuildError(f"dbt build failed; the published warehouse was not changed:\n{listed}")

@@ -34,12 +34,6 @@ Run every command from the repository's top folder. Paths come from the environm
 """
 
 
-def positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
-    return int(text)
-
-
 def quality_audit(project: Project) -> build_module.Auditor:
     """The build's audit step: the Great Expectations checkpoint on the candidate (see audit.py)."""
     def audit(candidate: Path, **options: Any) -> dict[str, int]:
@@ -56,7 +50,7 @@ def command_build(project: Project, arguments: argparse.Namespace) -> int:
     audit = None if arguments.skip_expectations else quality_audit(project)
     progress = Progress(quiet=arguments.quiet)
     result = build_module.build(project, audit=audit, export=exports.export_marts, progress=progress,
-                                changed=arguments.changed, threads=arguments.threads, test_parts=arguments.test_parts)
+                                changed=arguments.changed, threads=arguments.threads)
     if not result.published:
         print(f"nothing changed since build {result.build_id}; {result.published_path} stays as it is")
         return 0
@@ -203,9 +197,6 @@ def parser() -> argparse.ArgumentParser:
                             "everything downstream (dbt state:modified+), with their tests; audit the rebuilt models; "
                             "publish atomically. The full build stays the default and CI's")
     build.add_argument("--threads", type=int, help="dbt threads (default: the profile's)")
-    build.add_argument("--test-parts", type=positive, default=build_module.DEFAULT_TEST_PARTS,
-                       help="run a full build's data tests in this many dbt processes at the same time, after the "
-                            f"models (default {build_module.DEFAULT_TEST_PARTS}; 1: everything in one dbt build)")
     build.add_argument("--quiet", action="store_true", help="print only the result, no progress (for scripts)")
     build.add_argument("--timings-json", help="also write each step's wall seconds to this JSON file (benchmarks)")
     add("validate-seeds", command_validate_seeds,

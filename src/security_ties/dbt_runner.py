@@ -12,7 +12,6 @@ with the published build (`state_path`), on a copy of the published file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -51,7 +50,6 @@ class Counter:
     """dbt's n/N node counter, printed at most once a second (failures at once)."""
 
     progress: Progress
-    label: str = "build"
     done: int = 0
     total: int = 0
     last_print: float = 0.0
@@ -67,7 +65,7 @@ class Counter:
             return
         if level == "error":
             self.errors.append(message)
-        if name == "FoundStats" and self.label == "build":  # once, not again for each test part
+        if name == "FoundStats":
             self.progress.say(f"  dbt: {message}")
         if name not in RESULT_EVENTS:
             return
@@ -78,9 +76,9 @@ class Counter:
         failed = bool(status) and status not in GOOD_STATUSES and not status.startswith("ok") and "success" not in status
         now = time.monotonic()
         if failed:
-            self.progress.say(f"  dbt {self.label} {self.done}/{self.total} {message}")
+            self.progress.say(f"  dbt build {self.done}/{self.total} {message}")
         elif self.done == self.total or now - self.last_print >= PRINT_EVERY_SECONDS:
-            self.progress.say(f"  dbt {self.label} {self.done}/{self.total}")
+            self.progress.say(f"  dbt build {self.done}/{self.total}")
             self.last_print = now
 
 
@@ -106,88 +104,42 @@ def save_state(project: Project, build_id: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_arguments(state: Path | None, threads: int | None, with_tests: bool = True) -> list[str]:
+def build_arguments(state: Path | None, threads: int | None) -> list[str]:
     """`dbt build` of everything, or (`state`: the published build's manifest folder) of what changed since that
-    build and everything downstream of it, with the tests of all of that (unless `with_tests` is false: then the
-    tests run in parts, see `test_jobs`)."""
+    build and everything downstream of it, with the tests of all of that."""
     selection = ["--select", "state:modified+", "--state", str(state)] if state else []
-    tests = [] if with_tests else ["--exclude", "resource_type:test", "resource_type:unit_test"]
-    return ["build", *selection, *tests, *(["--threads", str(threads)] if threads else [])]
-
-
-def test_jobs(project: Project, candidate: Path, parts: int, threads: int | None) -> list[Job]:
-    """Every data test and unit test of the manifest in `parts` `dbt test` invocations to run at the same time:
-    dbt's per-node work is Python under the GIL, so one dbt process keeps about one core busy, and the tests are
-    most of a build. The data tests are dealt round robin by their fqn (unique, and a leaf: no other node's fqn
-    starts with it); the unit tests run in the first part. The first part tests the candidate itself, each other
-    part its own copy of it (DuckDB lets one process write a file), under `candidate`'s folder (removed with it),
-    with its own target folder under the warehouse, so its partial parse stays valid from build to build."""
-    manifest = json.loads((target_path(project) / "manifest.json").read_text(encoding="utf-8"))
-    tests = sorted(".".join(node["fqn"]) for uid, node in manifest["nodes"].items() if uid.startswith("test."))
-    extra = ["--threads", str(threads)] if threads else []
-    jobs = []
-    for index in range(parts):
-        selection = [f"fqn:{name}" for name in tests[index::parts]] + (["resource_type:unit_test"] if index == 0 else [])
-        database, target = candidate, target_path(project)
-        if index:
-            database = candidate.parent / f"part-{index + 1}" / candidate.name  # the same name: the same catalog
-            database.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(candidate, database)
-            target = target.with_name(f"target-part-{index + 1}")
-        jobs.append(Job(["test", "--select", *selection, *extra], database, target, f"tests part {index + 1}/{parts}"))
-    return jobs
-
-
-@dataclass(frozen=True)
-class Job:
-    """One dbt invocation: its arguments, the database file it works on, its target folder and its label."""
-
-    arguments: list[str]
-    database: Path
-    target: Path
-    label: str = "build"
+    return ["build", *selection, *(["--threads", str(threads)] if threads else [])]
 
 
 def run(project: Project, database: Path, arguments: list[str], progress: Progress) -> DbtRun:
-    """Run `dbt <arguments>` on `database` and wait for it; it is killed if the build stops first."""
-    return run_together(project, [Job(arguments, database, target_path(project))], progress)[0]
-
-
-def run_together(project: Project, jobs: list[Job], progress: Progress) -> list[DbtRun]:
-    """Run dbt invocations at the same time, each a child process that dies with the build, and wait for all of
-    them; every one still running is killed if the build stops first (an error, Ctrl-C or SIGTERM)."""
-    processes: list[subprocess.Popen[str]] = []
-    counters = [Counter(progress, job.label) for job in jobs]
-    with contextlib.ExitStack() as stack:
-        stderr_files = [stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) for _ in jobs]
+    """Run `dbt <arguments>` on `database` and wait for it, turning its log into progress; it is killed if the
+    build stops first (an error, Ctrl-C or SIGTERM)."""
+    target = target_path(project)
+    counter = Counter(progress)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+        process = start(project, arguments, database, target, errors)
         try:
-            for job, errors in zip(jobs, stderr_files):
-                processes.append(start(project, job, errors))
-            readers = [threading.Thread(target=follow, args=(process, counter), daemon=True)
-                       for process, counter in zip(processes, counters)]
-            for reader in readers:
-                reader.start()
-            for reader in readers:
-                reader.join()  # interrupted by SIGINT/SIGTERM in this (the main) thread
+            reader = threading.Thread(target=follow, args=(process, counter), daemon=True)
+            reader.start()
+            reader.join()  # interrupted by SIGINT/SIGTERM in this (the main) thread
         finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                process.wait()
-        stderr = [read_from_start(errors) for errors in stderr_files]
-    return [outcome(job.target, process.returncode, counter.errors + ([text] if text else []))
-            for job, process, counter, text in zip(jobs, processes, counters, stderr)]
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        text = read_from_start(errors)
+    return outcome(target, process.returncode, counter.errors + ([text] if text else []))
 
 
-def start(project: Project, job: Job, errors: IO[str]) -> subprocess.Popen[str]:
-    job.target.mkdir(parents=True, exist_ok=True)
-    (job.target / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures
-    command = [str(project.dbt_executable), *job.arguments, "--target-path", str(job.target),
-               "--log-path", str(job.target.parent / "logs"), "--log-format", "json", "--no-use-colors",
+def start(project: Project, arguments: list[str], database: Path, target: Path,
+          errors: IO[str]) -> subprocess.Popen[str]:
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures
+    command = [str(project.dbt_executable), *arguments, "--target-path", str(target),
+               "--log-path", str(target.parent / "logs"), "--log-format", "json", "--no-use-colors",
                # the debug log file would be tens of MB of JSON per build; errors reach the build's output anyway
                "--log-level-file", "error"]
     return subprocess.Popen(  # noqa: PLW1509 - preexec_fn only calls prctl
-        command, cwd=project.root, env={**os.environ, "SECURITY_TIES_DB": str(job.database)},
+        command, cwd=project.root, env={**os.environ, "SECURITY_TIES_DB": str(database)},
         stdout=subprocess.PIPE, stderr=errors, text=True, **child_process_options(),  # type: ignore[arg-type]
     )
 
@@ -208,12 +160,6 @@ def outcome(target: Path, returncode: int, errors: list[str]) -> DbtRun:
     results_file = target / "run_results.json"
     results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.is_file() else {}
     return DbtRun(returncode, results.get("results", []), errors, float(results.get("elapsed_time") or 0.0))
-
-
-def combined(runs: list[DbtRun]) -> DbtRun:
-    """The runs of one build's dbt step as one: the worst exit code, every result and error, the nodes' seconds."""
-    return DbtRun(max(run.returncode for run in runs), [r for run in runs for r in run.results],
-                  [e for run in runs for e in run.errors], sum(run.elapsed for run in runs))
 
 
 def failed_nodes(run: DbtRun) -> list[str]:

@@ -17,7 +17,7 @@ def command_bench(project: Project, arguments: argparse.Namespace) -> int:
     from security_ties import bench
 
     print(bench.benchmark(project, runs=arguments.runs, baseline_ref=arguments.baseline, threads=arguments.threads,
-                          with_edit_loop=arguments.edit_loop, test_parts=arguments.test_parts))
+                          with_edit_loop=arguments.edit_loop))
     return 0
 
 
@@ -68,8 +68,6 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=1, help="measured runs per configuration (after one warm-up)")
     bench.add_argument("--baseline", help="a git commit whose build is the baseline (e.g. main)")
     bench.add_argument("--threads", type=int, nargs="+", help="dbt thread counts to compare (the first is the baseline)")
-    bench.add_argument("--test-parts", type=int, nargs="+",
-                       help="test-part counts to compare (`build --test-parts`; the first is the baseline)")
     bench.add_argument("--edit-loop", action="store_true",
                        help="also time the edit loop in a copy of the project: a full build, then one seed row "
                             "edited and `build --changed`, then the edit undone and `build --changed` again")
