@@ -151,8 +151,9 @@ def run_scale(root: Path, work: Path, rows: int, *, seed: int = 0, memory_limit:
     differ = sorted(name for name in set(dbt_rows) | set(direct_rows) if dbt_rows.get(name) != direct_rows.get(name))
     p50, p95 = query_latencies(dbt_db, repeats, memory_limit, duckdb_threads)
 
+    # the frozen commit's own audit: its rules name the frozen marts and read the frozen project's vars
     audit = measured([sys.executable, "-m", "security_ties.scale", "audit", str(project), str(dbt_db), str(audit_row_limit)],
-                     root)
+                     root, env=frozen.frozen_env(project))
     audit_report = audit.report()
     return ScaleResult(
         rows=rows, synth_seconds=run.synth_seconds, dbt_seconds=built.seconds, dbt_peak_mb=built.peak_mb,
