@@ -8,8 +8,6 @@ staging views, intermediate tables, marts) and the `membership_as_of` macro must
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re

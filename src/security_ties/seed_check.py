@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import calendar
 import csv
-import datetime as dt
 import io
 import re
 from collections import Counter
