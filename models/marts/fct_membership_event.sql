@@ -5,12 +5,7 @@ with events as (
         country_iso3,
         org_code,
         event_type,
-        event_date_iso,
-        event_date_earliest,
-        event_date_latest,
-        event_date_precision,
-        event_date_basis,
-        date_basis_note,
+        {{ stated_date_projection('event_date') }},
         act_kind,
         evidence
     from {{ ref('stg_facts__membership_events') }}
@@ -30,12 +25,7 @@ select
     events.org_code,
     events.event_type,
     status_changes.status as resulting_status,
-    events.event_date_iso,
-    events.event_date_earliest,
-    events.event_date_latest,
-    events.event_date_precision,
-    events.event_date_basis,
-    events.date_basis_note,
+    {{ stated_date_projection('event_date', 'events') }},
     events.act_kind,
     events.evidence
 from events

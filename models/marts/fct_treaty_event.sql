@@ -1,15 +1,11 @@
+-- One row per stated treaty event (signature, ratification, entry into force, ...) with its stated date.
 select
-    fact_id,
-    doc_id,
-    treaty_id,
-    event_type,
-    event_date_iso,
-    event_date_earliest,
-    event_date_latest,
-    event_date_precision,
-    event_date_basis,
-    date_basis_note,
-    valid_until_year,
-    qualifier,
-    evidence
-from {{ ref('stg_facts__treaty_events') }}
+    treaty_events.fact_id,
+    treaty_events.doc_id,
+    treaty_events.treaty_id,
+    treaty_events.event_type,
+    {{ stated_date_projection('event_date', 'treaty_events') }},
+    treaty_events.valid_until_year,
+    treaty_events.qualifier,
+    treaty_events.evidence
+from {{ ref('stg_facts__treaty_events') }} as treaty_events
