@@ -11,6 +11,19 @@
 --   stated in another document, when that change is still the last one before the assertion and put the country
 --   in another status (the February 2024 freeze against a later plain 'member').
 {% set string_type = dbt.type_string() %}
+{#- the event tables whose one-off steps have dates to compare, and what a statement of each is about -#}
+{%- set one_off_event_tables = [
+    {
+        'fact_table': 'membership_events',
+        'compared_thing': "country_iso3 || ' ' || event_type || ' ' || org_code",
+        'relation': ref('fct_membership_event'),
+    },
+    {
+        'fact_table': 'treaty_events',
+        'compared_thing': "treaty_id || ' ' || event_type",
+        'relation': ref('fct_treaty_event'),
+    },
+] %}
 
 with trade as (
     select
@@ -66,30 +79,18 @@ one_off_steps as (
 ),
 
 date_statements as (
-    {{ comparable_statement(
-        'membership_events',
-        "country_iso3 || ' ' || event_type || ' ' || org_code",
-        "'date'",
-        ref('fct_membership_event'),
-        date_prefix='event_date'
-    ) }}
-    where
-        event_type in (
-            select one_off_steps.event_type
-            from one_off_steps
-            where one_off_steps.fact_table = 'membership_events'
-        )
-    union all
-    {{ comparable_statement(
-        'treaty_events', "treaty_id || ' ' || event_type", "'date'", ref('fct_treaty_event'), date_prefix='event_date'
-    ) }}
-    where
-        event_type in (
-            select one_off_steps.event_type
-            from one_off_steps
-            where one_off_steps.fact_table = 'treaty_events'
-        )
-    union all
+    {%- for events in one_off_event_tables %}
+        {{ comparable_statement(
+            events.fact_table, events.compared_thing, "'date'", events.relation, date_prefix='event_date'
+        ) }}
+        where
+            event_type in (
+                select one_off_steps.event_type
+                from one_off_steps
+                where one_off_steps.fact_table = '{{ events.fact_table }}'
+            )
+        union all
+    {%- endfor %}
     {{ comparable_statement(
         'arms_transfers', "deal_key || ' ' || status", "'date'", ref('fct_arms_transfer'), date_prefix='status_date'
     ) }}
@@ -217,33 +218,6 @@ membership_statuses as (
     where resulting_status is not null and event_date_earliest is not null
 ),
 
-status_assertions as (
-    select
-        fact_id,
-        doc_id,
-        country_iso3,
-        org_code,
-        resulting_status,
-        event_date_earliest as asserted_on,
-        evidence
-    from membership_statuses
-    where act_kind = 'status_assertion'
-),
-
-dated_changes as (
-    select
-        fact_id,
-        doc_id,
-        country_iso3,
-        org_code,
-        resulting_status,
-        event_date_earliest,
-        event_date_latest,
-        evidence
-    from membership_statuses
-    where act_kind <> 'status_assertion'
-),
-
 -- a change certainly over before the assertion and not replaced, before it, by a change to another status
 changes_in_force_at_assertion as (
     select
@@ -257,21 +231,25 @@ changes_in_force_at_assertion as (
         dated_changes.evidence as change_evidence,
         dated_changes.country_iso3,
         dated_changes.org_code
-    from status_assertions
-    inner join dated_changes
+    from membership_statuses as status_assertions
+    inner join membership_statuses as dated_changes
         on
             status_assertions.country_iso3 = dated_changes.country_iso3
             and status_assertions.org_code = dated_changes.org_code
-            and status_assertions.asserted_on > dated_changes.event_date_latest
-    where not exists (
-        select 1 from dated_changes as later_change
-        where
-            later_change.country_iso3 = dated_changes.country_iso3
-            and later_change.org_code = dated_changes.org_code
-            and later_change.resulting_status <> dated_changes.resulting_status
-            and later_change.event_date_earliest > dated_changes.event_date_latest
-            and later_change.event_date_latest < status_assertions.asserted_on
-    )
+            and status_assertions.event_date_earliest > dated_changes.event_date_latest
+    where
+        status_assertions.act_kind = 'status_assertion'
+        and dated_changes.act_kind <> 'status_assertion'
+        and not exists (
+            select 1 from membership_statuses as later_change
+            where
+                later_change.act_kind <> 'status_assertion'
+                and later_change.country_iso3 = dated_changes.country_iso3
+                and later_change.org_code = dated_changes.org_code
+                and later_change.resulting_status <> dated_changes.resulting_status
+                and later_change.event_date_earliest > dated_changes.event_date_latest
+                and later_change.event_date_latest < status_assertions.event_date_earliest
+        )
 ),
 
 status_pairs as (
