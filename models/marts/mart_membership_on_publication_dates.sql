@@ -7,24 +7,6 @@ with documents as (
         published_on,
         known_from
     from {{ ref('dim_document') }}
-),
-
-spells as (
-    select
-        knowledge_spell_id,
-        knowledge_from,
-        knowledge_to,
-        spell_id,
-        country_iso3,
-        org_code,
-        status,
-        start_basis,
-        valid_from,
-        valid_from_latest,
-        first_attested_on,
-        first_attested_latest,
-        valid_to
-    from {{ ref('fct_membership_spell_by_knowledge') }}
 )
 
 select
@@ -43,7 +25,7 @@ select
     spells.valid_to,
     {{ spell_status_certain_on('spells', 'documents.known_from') }} as is_status_certain
 from documents
-inner join spells
+inner join {{ ref('fct_membership_spell_by_knowledge') }} as spells
     on
         {{ spell_known_on('spells', 'documents.known_from') }}
         and {{ spell_in_force('spells', 'documents.known_from') }}
