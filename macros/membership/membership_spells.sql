@@ -14,43 +14,43 @@
       from first_attested_on (kept at its precision), and nothing is known before it.
     - The lineage end marker (membership_succession_end) ends the spell before it and is dropped. -#}
 {% macro membership_spells(changes) -%}
-with all_changes as (
+with first_dated_changes as (
     select
         knowledge_from,
-        knowledge_to,
-        fact_id,
         country_iso3,
         org_code,
-        changed_on,
-        changed_on_latest,
-        changed_on_precision,
-        date_fact_id,
-        act_kind,
-        status,
-        status_priority,
-        change_basis,
-        min(case when change_basis <> 'first_attested' then changed_on end)
-            over (partition by knowledge_from, country_iso3, org_code) as first_dated_change_on
+        min(changed_on) as first_dated_change_on
     from {{ changes }}
+    where change_basis <> 'first_attested'
+    group by knowledge_from, country_iso3, org_code
 ),
 
+-- an assertion (first_attested) counts only before the first dated change of its pair
 changes as (
     select
-        knowledge_from,
-        knowledge_to,
-        fact_id,
-        country_iso3,
-        org_code,
-        changed_on,
-        changed_on_latest,
-        changed_on_precision,
-        date_fact_id,
-        act_kind,
-        status,
-        status_priority,
-        change_basis
-    from all_changes
-    where change_basis <> 'first_attested' or first_dated_change_on is null or changed_on < first_dated_change_on
+        all_changes.knowledge_from,
+        all_changes.knowledge_to,
+        all_changes.fact_id,
+        all_changes.country_iso3,
+        all_changes.org_code,
+        all_changes.changed_on,
+        all_changes.changed_on_latest,
+        all_changes.changed_on_precision,
+        all_changes.date_fact_id,
+        all_changes.act_kind,
+        all_changes.status,
+        all_changes.status_priority,
+        all_changes.change_basis
+    from {{ changes }} as all_changes
+    left join first_dated_changes
+        on
+            all_changes.knowledge_from = first_dated_changes.knowledge_from
+            and all_changes.country_iso3 = first_dated_changes.country_iso3
+            and all_changes.org_code = first_dated_changes.org_code
+    where
+        all_changes.change_basis <> 'first_attested'
+        or first_dated_changes.first_dated_change_on is null
+        or all_changes.changed_on < first_dated_changes.first_dated_change_on
 ),
 
 strongest_per_day as (
