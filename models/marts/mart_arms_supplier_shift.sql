@@ -52,10 +52,32 @@ years as (
     from {{ ref('dim_date') }}
 ),
 
-share_years as (
+-- a stated share's period and a deal's supply period, to be spread over the years they cover
+periods as (
     select
-        shares.supplier_iso3,
-        shares.recipient_iso3,
+        supplier_iso3,
+        recipient_iso3,
+        period_start_year as first_year,
+        period_end_year as last_year,
+        fact_id as share_fact_id,
+        cast(null as {{ dbt.type_string() }}) as deal_key
+    from shares
+    union all
+    select
+        supplier_iso3,
+        recipient_iso3,
+        supply_start_year as first_year,
+        supply_end_year as last_year,
+        cast(null as {{ dbt.type_string() }}) as share_fact_id,
+        deal_key
+    from deals
+),
+
+-- per supplier, recipient and year: the shares whose period covers the year and the deals supplying in it
+period_years as (
+    select
+        periods.supplier_iso3,
+        periods.recipient_iso3,
         years.year_number,
         max(case when shares.is_arms_measure then shares.share_pct end) as max_arms_share_pct,
         min(case when shares.is_arms_measure then shares.share_pct end) as min_arms_share_pct,
@@ -64,11 +86,14 @@ share_years as (
         max(case when shares.is_arms_measure then shares.supplier_rank_worst end) as worst_arms_supplier_rank,
         {{ dbt.listagg('distinct case when shares.is_arms_measure then shares.measure end', "', '",
                        'order by case when shares.is_arms_measure then shares.measure end') }} as arms_share_measures,
-        {{ dbt.listagg('shares.fact_id', "', '", 'order by shares.fact_id') }} as share_fact_ids
-    from shares
+        {{ dbt.listagg('shares.fact_id', "', '", 'order by shares.fact_id') }} as share_fact_ids,
+        count(periods.deal_key) as supplying_deal_count
+    from periods
     inner join years
-        on years.year_number between shares.period_start_year and shares.period_end_year
-    group by shares.supplier_iso3, shares.recipient_iso3, years.year_number
+        on years.year_number between periods.first_year and periods.last_year
+    left join shares
+        on periods.share_fact_id = shares.fact_id
+    group by periods.supplier_iso3, periods.recipient_iso3, years.year_number
 ),
 
 deal_years as (
@@ -84,36 +109,18 @@ deal_years as (
     group by supplier_iso3, recipient_iso3, stage_year
 ),
 
-supply_years as (
-    select
-        deals.supplier_iso3,
-        deals.recipient_iso3,
-        years.year_number,
-        count(*) as supplying_deal_count
-    from deals
-    inner join years
-        on years.year_number between deals.supply_start_year and deals.supply_end_year
-    group by deals.supplier_iso3, deals.recipient_iso3, years.year_number
-),
-
 supplier_years as (
     select
         supplier_iso3,
         recipient_iso3,
         year_number
-    from share_years
+    from period_years
     union
     select
         supplier_iso3,
         recipient_iso3,
         year_number
     from deal_years
-    union
-    select
-        supplier_iso3,
-        recipient_iso3,
-        year_number
-    from supply_years
 )
 
 select
@@ -123,30 +130,25 @@ select
     supplier_years.recipient_iso3,
     supplier_years.year_number,
     supplier_years.supplier_iso3 = 'RUS' as is_russia,
-    share_years.min_arms_share_pct,
-    share_years.max_arms_share_pct,
-    share_years.arms_share_measures,
-    share_years.max_other_share_pct,
-    share_years.best_arms_supplier_rank,
-    share_years.worst_arms_supplier_rank,
-    share_years.share_fact_ids,
+    period_years.min_arms_share_pct,
+    period_years.max_arms_share_pct,
+    period_years.arms_share_measures,
+    period_years.max_other_share_pct,
+    period_years.best_arms_supplier_rank,
+    period_years.worst_arms_supplier_rank,
+    period_years.share_fact_ids,
     coalesce(deal_years.deal_stage_count, 0) as deal_stage_count,
     coalesce(deal_years.system_count, 0) as system_count,
     deal_years.systems_and_stages,
-    coalesce(supply_years.supplying_deal_count, 0) as supplying_deal_count
+    coalesce(period_years.supplying_deal_count, 0) as supplying_deal_count
 from supplier_years
-left join share_years
+left join period_years
     on
-        supplier_years.supplier_iso3 = share_years.supplier_iso3
-        and supplier_years.recipient_iso3 = share_years.recipient_iso3
-        and supplier_years.year_number = share_years.year_number
+        supplier_years.supplier_iso3 = period_years.supplier_iso3
+        and supplier_years.recipient_iso3 = period_years.recipient_iso3
+        and supplier_years.year_number = period_years.year_number
 left join deal_years
     on
         supplier_years.supplier_iso3 = deal_years.supplier_iso3
         and supplier_years.recipient_iso3 = deal_years.recipient_iso3
         and supplier_years.year_number = deal_years.year_number
-left join supply_years
-    on
-        supplier_years.supplier_iso3 = supply_years.supplier_iso3
-        and supplier_years.recipient_iso3 = supply_years.recipient_iso3
-        and supplier_years.year_number = supply_years.year_number
