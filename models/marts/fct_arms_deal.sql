@@ -52,8 +52,7 @@ quantity_bounds as (
         {{ bound_from('qualifiers.lower_bound_from', 'transfers.quantity', 'transfers.quantity_upper') }} as lower_bound,
         {{ bound_from('qualifiers.upper_bound_from', 'transfers.quantity', 'transfers.quantity_upper') }} as upper_bound
     from transfers
-    left join {{ ref('stg_vocabulary__qualifiers') }} as qualifiers
-        on transfers.qualifier = qualifiers.qualifier
+    {{ join_qualifier_rules('transfers.qualifier', join_type='left') }}
     where transfers.quantity is not null
 ),
 
