@@ -1,5 +1,6 @@
 {#- The six columns of a stated date (as stated_date_columns gives them in staging) carried on unchanged, read from
-    `relation` (a CTE name or alias; none for the only relation of the select), in the order every fact mart publishes them. -#}
+    `relation` (a CTE name or alias; none for the only relation of the select), in the order every fact mart
+    publishes them. -#}
 {% macro stated_date_projection(date_prefix, relation=none) -%}
     {%- set qualifier = relation ~ '.' if relation is not none else '' -%}
     {{ qualifier }}{{ date_prefix }}_iso,
