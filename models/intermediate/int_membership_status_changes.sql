@@ -2,22 +2,7 @@
 -- to the status it puts the country in; events that change nothing (applied, threatened_withdrawal,
 -- is_not_member) carry no status and stay only in fct_membership_event. known_from is the day the event's
 -- document is known (int_documents_known_from), for the "as known on" questions.
-with events as (
-    select
-        fact_id,
-        doc_id,
-        country_iso3,
-        org_code,
-        event_type,
-        event_date_earliest,
-        event_date_latest,
-        event_date_precision,
-        act_kind
-    from {{ ref('stg_facts__membership_events') }}
-    where event_date_earliest is not null
-),
-
-event_types as (
+with event_types as (
     select
         event_type,
         resulting_status,
@@ -48,12 +33,12 @@ final as (
         event_types.resulting_status as status,
         event_types.status_priority,
         event_types.is_assertion
-    from events
+    from {{ ref('stg_facts__membership_events') }} as events
     inner join event_types
         on events.event_type = event_types.event_type
     inner join documents
         on events.doc_id = documents.doc_id
-    where event_types.resulting_status is not null
+    where events.event_date_earliest is not null and event_types.resulting_status is not null
 )
 
 select * from final
