@@ -78,13 +78,46 @@ def test_every_seed_column_and_built_column_is_documented(manifest: dict, wareho
     assert description_problems(manifest, warehouse_columns) == []
 
 
+def primary_key_test_of(manifest: dict, node_id: str) -> str:
+    (test_id,) = [k for k, v in manifest["nodes"].items()
+                  if v["resource_type"] == "test" and v.get("attached_node") == node_id
+                  and v.get("test_metadata", {}).get("name") == "primary_key"]
+    return test_id
+
+
 def test_removing_a_grain_test_is_caught(manifest: dict) -> None:
     broken = copy.deepcopy(manifest)
-    for node_id in [k for k, v in broken["nodes"].items()
-                    if v["resource_type"] == "test" and v.get("attached_node") == "model.security_ties.fct_trade_flow"
-                    and v.get("test_metadata", {}).get("name") == "unique"]:
-        del broken["nodes"][node_id]
-    assert grain_problems(broken) == ["model fct_trade_flow has no grain test (unique + not_null on a key, or unique_combination)"]
+    del broken["nodes"][primary_key_test_of(broken, "model.security_ties.fct_trade_flow")]
+    assert grain_problems(broken) == ["model fct_trade_flow has no grain test (a primary_key test on its key, or "
+                                      "unique_combination where a column of its grain may be null)"]
+
+
+def test_a_unique_test_on_a_not_null_column_is_no_longer_a_grain_test(manifest: dict) -> None:
+    """The old per-column pair (unique + the contract's NOT NULL) does not stand in for the one primary_key test."""
+    broken = copy.deepcopy(manifest)
+    test_id = primary_key_test_of(broken, "model.security_ties.fct_trade_flow")
+    broken["nodes"][test_id]["test_metadata"] = {"name": "unique", "kwargs": {"column_name": "fact_id"}}
+    broken["nodes"][test_id]["column_name"] = "fact_id"
+    assert grain_problems(broken) == ["model fct_trade_flow has no grain test (a primary_key test on its key, or "
+                                      "unique_combination where a column of its grain may be null)"]
+
+
+def test_a_second_primary_key_test_is_caught(manifest: dict) -> None:
+    broken = copy.deepcopy(manifest)
+    test_id = primary_key_test_of(broken, "seed.security_ties.claims")
+    second = copy.deepcopy(broken["nodes"][test_id])
+    second["test_metadata"]["kwargs"]["column_names"] = ["doc_id", "subject_code"]
+    broken["nodes"][test_id + "_second"] = second
+    assert grain_problems(broken) == ["seed claims has 2 primary_key tests (claim_id; doc_id, subject_code); keep one, "
+                                      "and test an alternate key with unique or unique_combination"]
+
+
+def test_a_primary_key_test_other_than_the_contract_key_is_caught(manifest: dict) -> None:
+    broken = copy.deepcopy(manifest)
+    test_id = primary_key_test_of(broken, "model.security_ties.fct_event_actor")
+    broken["nodes"][test_id]["test_metadata"]["kwargs"]["column_names"] = ["fact_id", "actor_code"]
+    assert grain_problems(broken) == ["model fct_event_actor: its primary_key test names (fact_id, actor_code), its "
+                                      "contract's primary key (event_actor_id)"]
 
 
 def test_removing_a_seed_column_description_is_caught(manifest: dict, warehouse_columns) -> None:

@@ -62,6 +62,24 @@ def test_duplicate_key_is_named_with_both_lines(broken_project: Path) -> None:
     assert f"{COUNTRIES}:{second}: duplicate key iso3 = 'ARM'" in problems
 
 
+def test_an_empty_primary_key_is_named_on_its_line(broken_project: Path) -> None:
+    line = append_line(broken_project / COUNTRIES, b",XX,999,Nowhere,Republic of Nowhere,Asia,Western Asia,false")
+    assert f"{COUNTRIES}:{line}: key column iso3 is empty; every row needs the key" in problems_for(broken_project)
+
+
+def test_a_duplicate_key_of_two_columns_is_named_with_both_lines(broken_project: Path) -> None:
+    """event_actors' primary key is (fact_id, actor_code): one actor named twice in one event."""
+    actors = broken_project / "seeds" / "facts" / "event_actors.csv"
+    first_row = actors.read_text(encoding="utf-8").splitlines()[1]
+    fact_id, actor_code = first_row.split(",")[:2]
+    second = append_line(actors, first_row.encode())
+    problems = problems_for(broken_project)
+    assert f"{actors.relative_to(broken_project)}:2: duplicate key (fact_id, actor_code) = {(fact_id, actor_code)}" \
+        in problems
+    assert f"{actors.relative_to(broken_project)}:{second}: duplicate key (fact_id, actor_code) = " \
+           f"{(fact_id, actor_code)}" in problems
+
+
 def test_unknown_country_code_in_a_fact_is_named(broken_project: Path) -> None:
     line = append_line(broken_project / TRADE, b'TRD-999-01,doc_001,ARM,XYZ,,total,2023,1,,,,exact,"quote",')
     assert f"{TRADE}:{line}: unknown code partner_iso3 = 'XYZ' (not in countries.iso3)" in problems_for(broken_project)
@@ -135,11 +153,22 @@ def test_a_header_only_fact_seed_is_caught_because_its_yaml_requires_rows(broken
 def test_an_unknown_data_test_name_is_rejected(broken_project: Path) -> None:
     yml = broken_project / "seeds" / "facts" / "_facts__seeds.yml"
     text = yml.read_text(encoding="utf-8")
-    yml.write_text(text.replace("data_tests: [unique, not_null]", "data_tests: [unique, not_nul]", 1), encoding="utf-8")
-    line = next(n for n, row in enumerate(yml.read_text(encoding="utf-8").splitlines(), start=1) if "not_nul]" in row)
+    yml.write_text(text.replace("{relationships: {arguments: {to: ref('documents')",
+                                "{relationship: {arguments: {to: ref('documents')", 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(yml.read_text(encoding="utf-8").splitlines(), start=1) if "{relationship:" in row)
     problems = problems_for(broken_project)
     assert len(problems) == 1
-    assert problems[0].startswith(f"seeds/facts/_facts__seeds.yml:{line}: unknown data test 'not_nul' on column fact_id")
+    assert problems[0].startswith(f"seeds/facts/_facts__seeds.yml:{line}: unknown data test 'relationship' on column doc_id")
+
+
+def test_an_unknown_table_test_name_is_rejected(broken_project: Path) -> None:
+    yml = broken_project / "seeds" / "facts" / "_facts__seeds.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text.replace("- primary_key:", "- primary_keys:", 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(yml.read_text(encoding="utf-8").splitlines(), start=1) if "primary_keys:" in row)
+    problems = problems_for(broken_project)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"seeds/facts/_facts__seeds.yml:{line}: unknown data test 'primary_keys' on seed trade_figures")
 
 
 def test_the_pre_flight_knows_every_generic_test_macro_and_dbt_built_ins(project) -> None:
@@ -147,7 +176,7 @@ def test_the_pre_flight_knows_every_generic_test_macro_and_dbt_built_ins(project
     known = known_test_names(project.root / "macros")
     assert "evidence_present" in known
     assert macros <= known
-    assert {"unique", "not_null", "accepted_values", "relationships"} <= known
+    assert {"unique", "not_null", "accepted_values", "relationships", "primary_key", "not_null_columns"} <= known
 
 
 def test_a_relationship_to_another_seed_is_checked_whatever_its_folder(broken_project: Path) -> None:

@@ -1,4 +1,4 @@
-{#- Fails for every row whose value lies outside [min_value, max_value]; nulls pass (not_null checks them). -#}
+{#- Fails for every row whose value lies outside [min_value, max_value]; nulls pass (not_null_columns or a contract checks them). -#}
 {% test value_in_range(model, column_name, min_value=none, max_value=none) %}
 select {{ column_name }}
 from {{ model }}

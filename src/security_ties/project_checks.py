@@ -2,11 +2,11 @@
 
 dbt-bouncer checks names, folders, lineage, model/seed/column/macro descriptions, a unique test on every
 model, contracts and exposures. What is left here, read from target/manifest.json and the built warehouse:
-- a grain test on every seed and model: unique and not_null on the same column, or unique_combination
-  (dbt-bouncer only asks for some unique test, and not on seeds). A contract's NOT NULL constraint counts as
-  the not_null half (DuckDB enforces it; Spark's rows must equal DuckDB's, the parity test). A staging view
-  has the grain of the one seed it reads: it only renames and casts (no joins, filters or group-bys), so its
-  inputs are tested once, on the seed;
+- one grain test on every seed and model: a `primary_key` test (its key's columns not null and unique
+  together), naming the contract's primary key on a mart; or, where a column of the grain may be null, a
+  `unique_combination` (dbt-bouncer only asks for some unique test, and not on seeds). A staging view has the
+  grain of the one seed it reads: it only renames and casts (no joins, filters or group-bys), so its inputs are
+  tested once, on the seed;
 - a description on every seed column (dbt-bouncer checks seed columns only against catalog.json);
 - every column the warehouse actually builds is listed in YAML;
 - the exports exposure lists every mart, and the report's exposure exactly the marts report.py reads.
@@ -20,7 +20,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-GRAIN_TESTS = {"unique_combination"}
+# A table's grain: its primary key, or (where one of the grain's columns may be null, as a derived membership
+# change has no fact_id) a unique combination.
+GRAIN_TESTS = ("primary_key", "unique_combination")
 
 
 def load_manifest(path: Path) -> dict[str, Any]:
@@ -29,24 +31,26 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def tested_nodes(manifest: dict[str, Any]) -> dict[str, dict[str, set[str]]]:
-    """node id -> {'unique': columns, 'not_null': columns, 'grain': {''}} from the generic tests attached to it."""
-    tests: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+def tested_nodes(manifest: dict[str, Any]) -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    """node id -> {grain test name: [the columns of each such test]} from the generic tests attached to it."""
+    tests: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(lambda: defaultdict(list))
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "test" or "test_metadata" not in node:
+        if node["resource_type"] != "test" or node.get("test_metadata", {}).get("name") not in GRAIN_TESTS:
             continue
         name = node["test_metadata"]["name"]
-        column = node.get("column_name") or ""
+        kwargs = node["test_metadata"].get("kwargs") or {}
+        columns = kwargs.get("column_names") or kwargs.get("combination_of_columns") or []
         target = node.get("attached_node") or next(iter(node["depends_on"]["nodes"]), "")
-        if name in ("unique", "not_null"):
-            tests[target][name].add(column)
-        elif name in GRAIN_TESTS:
-            tests[target]["grain"].add("")
-    for node in manifest["nodes"].values():
-        for column in (node.get("columns") or {}).values():
-            if any(c.get("type") == "not_null" for c in column.get("constraints") or []):
-                tests[node["unique_id"]]["not_null"].add(column["name"])
+        tests[target][name].append(tuple(columns))
     return tests
+
+
+def contract_key(node: dict[str, Any]) -> tuple[str, ...] | None:
+    """The columns of a model's primary_key constraint (its contract), if it declares one."""
+    for constraint in node.get("constraints") or []:
+        if constraint.get("type") == "primary_key":
+            return tuple(constraint.get("columns") or [])
+    return None
 
 
 def seed_read_by(manifest: dict[str, Any], node: dict[str, Any]) -> str | None:
@@ -65,13 +69,12 @@ def seed_read_by(manifest: dict[str, Any], node: dict[str, Any]) -> str | None:
     return seed_id
 
 
-def has_grain_test(tests: dict[str, dict[str, set[str]]], node_id: str) -> bool:
-    """unique and not_null on the same column, or a combination-unique test."""
-    found = tests.get(node_id, {})
-    return bool(found.get("unique", set()) & found.get("not_null", set())) or bool(found.get("grain"))
+def has_grain_test(tests: dict[str, dict[str, list[tuple[str, ...]]]], node_id: str) -> bool:
+    """A primary_key test, or a unique_combination (a grain one of whose columns may be null)."""
+    return any(tests.get(node_id, {}).get(name) for name in GRAIN_TESTS)
 
 
-def has_grain(manifest: dict[str, Any], tests: dict[str, dict[str, set[str]]], node: dict[str, Any]) -> bool:
+def has_grain(manifest: dict[str, Any], tests: dict[str, dict[str, list[tuple[str, ...]]]], node: dict[str, Any]) -> bool:
     """The node's own grain test, or for a staging view the grain test of the seed it reads."""
     seed = seed_read_by(manifest, node)
     return has_grain_test(tests, node["unique_id"]) or bool(seed and has_grain_test(tests, seed))
@@ -82,12 +85,23 @@ def tables(manifest: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def grain_problems(manifest: dict[str, Any]) -> list[str]:
-    """Seeds and models with neither unique + not_null on one column nor a combination-unique test."""
+    """Seeds and models without a grain test, with more than one primary_key test, or whose primary_key test names
+    other columns than their contract's primary key."""
     tests = tested_nodes(manifest)
     problems = []
     for node in sorted(tables(manifest), key=lambda n: n["unique_id"]):
+        what = f"{node['resource_type']} {node['name']}"
+        keys = tests.get(node["unique_id"], {}).get("primary_key", [])
         if not has_grain(manifest, tests, node):
-            problems.append(f"{node['resource_type']} {node['name']} has no grain test (unique + not_null on a key, or unique_combination)")
+            problems.append(f"{what} has no grain test (a primary_key test on its key, or unique_combination "
+                            "where a column of its grain may be null)")
+        if len(keys) > 1:
+            problems.append(f"{what} has {len(keys)} primary_key tests ({'; '.join(', '.join(k) for k in keys)}); "
+                            "keep one, and test an alternate key with unique or unique_combination")
+        declared = contract_key(node)
+        if declared is not None and len(keys) == 1 and set(keys[0]) != set(declared):
+            problems.append(f"{what}: its primary_key test names ({', '.join(keys[0])}), its contract's primary key "
+                            f"({', '.join(declared)})")
     return problems
 
 

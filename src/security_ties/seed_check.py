@@ -9,9 +9,9 @@ second instead. The rules live only in the YAML.
 
 It checks what dbt cannot say with a file and line: the file itself (encoding, BOM, header, field count,
 min_rows), every value against its column type (as DuckDB will cast it), and the data tests in
-`ROW_CHECKED_TESTS` - duplicate keys, unknown codes, broken dates - row by row. Every other data test of the
-YAML (not_null, matches_pattern, value_in_range, ordered_columns, ...) is dbt's alone: it runs on the loaded
-seed in the build, before any model reads it.
+`ROW_CHECKED_TESTS` - empty or duplicate keys, unknown codes, broken dates - row by row. Every other data test of
+the YAML (not_null_columns, matches_pattern, value_in_range, ordered_columns, ...) is dbt's alone: it runs on the
+loaded seed in the build, before any model reads it.
 
 Numbers and dates are parsed as DuckDB's CSV reader will cast them, no more leniently than that: Python's
 `float()` accepts `nan`, `inf` and `1_000` and `int()` accepts full-width digits, DuckDB does not (or worse,
@@ -42,9 +42,10 @@ _SOURCE = re.compile(r"source\(\s*['\"]\w+['\"]\s*,\s*['\"](\w+)['\"]\s*\)")
 _TEST_MACRO = re.compile(r"{%-?\s*test\s+(\w+)\s*\(")
 _KIND_TARGETS = {"country": ("countries", "iso3"), "organization": ("organizations", "org_code")}
 DBT_BUILT_IN_TESTS = frozenset({"unique", "not_null", "accepted_values", "relationships"})
-# The data tests the pre-flight applies row by row, for a `file:line` message: keys, codes and dates.
-ROW_CHECKED_TESTS = frozenset({"unique", "unique_combination", "relationships", "relationships_by_kind",
-                               "accepted_values", "iso_date", "date_matches_precision"})
+# The data tests the pre-flight applies row by row, for a `file:line` message: keys (the primary key, alternate
+# keys), codes and dates.
+ROW_CHECKED_TESTS = frozenset({"primary_key", "unique", "unique_combination", "relationships",
+                               "relationships_by_kind", "accepted_values", "iso_date", "date_matches_precision"})
 BOM = b"\xef\xbb\xbf"
 
 # What DuckDB's CSV reader casts without complaint (ASCII digits only, no separators, no nan/inf).
@@ -293,13 +294,31 @@ class _Checker:
         for test in data.spec.table_tests:
             self.table_test(data, *_test_name_and_args(test))
 
+    def duplicate_keys(self, data: SeedData, columns: list[str], rows: list[tuple[int, dict[str, str]]]) -> None:
+        """Every row whose key (the columns together) occurs more than once among `rows`, with its line."""
+        counts = Counter(tuple(row[c] for c in columns) for _, row in rows)
+        for line, row in rows:
+            key = tuple(row[c] for c in columns)
+            if counts[key] > 1:
+                shown = f"{columns[0]} = {key[0]!r}" if len(columns) == 1 else f"({', '.join(columns)}) = {key}"
+                self.report(data, line, f"duplicate key {shown}")
+
+    def primary_key(self, data: SeedData, columns: list[str]) -> None:
+        """An empty key column, named on its row; then the duplicates among the rows whose key is complete."""
+        complete = []
+        for line, row in data.rows:
+            empty = [c for c in columns if row[c] == ""]
+            for column in empty:
+                key = f"the key ({', '.join(columns)})" if len(columns) > 1 else "the key"
+                self.report(data, line, f"key column {column} is empty; every row needs {key}")
+            if not empty:
+                complete.append((line, row))
+        self.duplicate_keys(data, columns, complete)
+
     def column_test(self, data: SeedData, column: str, name: str, args: dict[str, Any]) -> None:
         rows = data.rows
         if name == "unique":
-            counts = Counter(row[column] for _, row in rows if row[column] != "")
-            for line, row in rows:
-                if counts[row[column]] > 1:
-                    self.report(data, line, f"duplicate key {column} = {row[column]!r}")
+            self.duplicate_keys(data, [column], [(line, row) for line, row in rows if row[column] != ""])
         elif name == "accepted_values":
             allowed = {str(v) for v in args["values"]}
             for line, row in rows:
@@ -323,13 +342,10 @@ class _Checker:
 
     def table_test(self, data: SeedData, name: str, args: dict[str, Any]) -> None:
         rows = data.rows
-        if name == "unique_combination":
-            columns = args["combination_of_columns"]
-            counts = Counter(tuple(row[c] for c in columns) for _, row in rows)
-            for line, row in rows:
-                key = tuple(row[c] for c in columns)
-                if counts[key] > 1:
-                    self.report(data, line, f"duplicate key ({', '.join(columns)}) = {key}")
+        if name == "primary_key":
+            self.primary_key(data, list(args["column_names"]))
+        elif name == "unique_combination":
+            self.duplicate_keys(data, list(args["combination_of_columns"]), rows)
         elif name == "date_matches_precision":
             column, precision = args["column_name"], args["precision_column"]
             for line, row in rows:
