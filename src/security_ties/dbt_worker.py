@@ -15,8 +15,8 @@ Run by dbt_runner in place of the `dbt` executable, as `python -m security_ties.
 3. splits those tests round robin into two parts and forks one child per part, each running `test` with one
    thread on a copy of the built file (its own `SECURITY_TIES_DB`; the profile is rendered per invocation) and on
    the parsed manifest without the other part's tests (tests are leaves: nothing refers to them);
-4. merges the children's results into T/run_results.json, removes the copies, and exits 0 only if every
-   child succeeded.
+4. merges the children's results (T/parts/models.json, tests-1.json, tests-2.json) into T/run_results.json,
+   removes the copies, and exits 0 only if every child succeeded.
 Every child logs dbt's JSON lines to the shared stdout, which the build turns into progress; before the tests
 this process logs one line of its own (`TestPartsStarted`, with the number of tests) so the build's n/N counts
 over both parts. The built file is complete when the models child ends: the project's on-run-end hook
@@ -145,20 +145,22 @@ def announce_tests(parts: list[list[str]]) -> None:
 
 
 def merge_results(target: Path, files: list[Path], elapsed: float) -> None:
-    """The children's run results as the one run_results.json the build reads."""
+    """The children's run results (kept in T/parts/ until the next build) as the one run_results.json the build
+    reads."""
     results = [result for path in files if path.is_file()
                for result in json.loads(path.read_text(encoding="utf-8")).get("results", [])]
     (target / "run_results.json").write_text(json.dumps({"results": results, "elapsed_time": elapsed}),
                                              encoding="utf-8")
-    for path in files:
-        path.unlink(missing_ok=True)
 
 
 def build(manifest: Any, target: Path, database: Path, state: str | None, threads: list[str],
           common: list[str]) -> int:
     """Steps 2-4 of the module docstring; the exit code of the whole."""
     started = time.perf_counter()
-    models_results, listing = target / "run_results.models.json", target / "selected_tests.json"
+    folder = target / "parts"
+    shutil.rmtree(folder, ignore_errors=True)  # never merge an older run's results
+    folder.mkdir(parents=True)
+    models_results, listing = folder / "models.json", folder / "selected_tests.json"
     selection = ["--select", "state:modified+", "--state", state] if state else []
     children = [fork("dbt build of the seeds and models", lambda: invoke(
         manifest, ["build", *selection, *NOT_TESTS, *threads, *common, "--no-write-json"], models_results))]
@@ -173,7 +175,7 @@ def build(manifest: Any, target: Path, database: Path, state: str | None, thread
         if parts:
             announce_tests(parts)
         copies = [copy_database(database, index + 1) for index in range(len(parts))]
-        files += [target / f"run_results.part-{index + 1}.json" for index in range(len(parts))]
+        files += [folder / f"tests-{index + 1}.json" for index in range(len(parts))]
         children = [fork(f"dbt test part {index + 1}", lambda index=index, part=part: run_test_part(
             manifest, part, copies[index], common, files[index + 1])) for index, part in enumerate(parts)]
         try:
@@ -182,7 +184,6 @@ def build(manifest: Any, target: Path, database: Path, state: str | None, thread
             for copy in copies:
                 shutil.rmtree(copy.parent, ignore_errors=True)
     finally:
-        listing.unlink(missing_ok=True)
         merge_results(target, files, time.perf_counter() - started)
 
 
