@@ -148,10 +148,10 @@ def failing_build(workspace: Workspace) -> FailingBuild:
 
 
 def part_results(target: Path) -> list[dict[str, str]]:
-    """unique id -> status, for each test part's own run results."""
+    """Test unique id -> status, for each test part's own run results (which also list the project's hooks)."""
     files = sorted((target / "parts").glob("tests-*.json"))
-    return [{r["unique_id"]: r["status"] for r in json.loads(path.read_text(encoding="utf-8"))["results"]}
-            for path in files]
+    return [{r["unique_id"]: r["status"] for r in json.loads(path.read_text(encoding="utf-8"))["results"]
+             if r["unique_id"].startswith(TEST_KINDS)} for path in files]
 
 
 def test_both_test_parts_ran_and_together_ran_every_test_once(workspace: Workspace, failing_build: FailingBuild) -> None:
