@@ -59,10 +59,10 @@ def test_a_node_that_dbt_did_not_run_is_reported(tmp_path: Path) -> None:
     assert unrun_nodes(project, results) == ["test.p.orphan"]
 
 
-def test_a_full_build_is_one_dbt_build_and_a_changed_one_selects_what_changed_since_the_published_state() -> None:
-    assert build_arguments(None, None) == ["build"]
+def test_a_full_build_builds_everything_and_a_changed_one_passes_the_published_state_to_the_worker() -> None:
+    assert build_arguments(None, None) == []
     state = Path("/w/dbt/state/b1")
-    assert build_arguments(state, 4) == ["build", "--select", "state:modified+", "--state", str(state), "--threads", "4"]
+    assert build_arguments(state, 4) == ["--state", str(state), "--threads", "4"]
 
 
 def test_every_staging_model_declares_the_seed_it_reads_so_one_dbt_build_orders_and_selects_it() -> None:

@@ -2,7 +2,8 @@
 
 DuckDB allows one writer or many readers per file, so a build never writes the published file: it takes the
 warehouse folder's lock, repairs what a killed build left, checks the seeds, the values and the quotes in
-Python, runs one `dbt build` into `builds/candidate/`, audits the candidate's marts with Great Expectations,
+Python, runs dbt into `builds/candidate/` (dbt_runner.py: seeds, models, data and unit tests, parsed once, the
+tests in two parallel parts), audits the candidate's marts with Great Expectations,
 records `meta.build_info`, and only then publishes it atomically (publish.py) and exports the marts
 (exports.py). Any failure raises BuildError and publishes nothing; the candidate is removed however the build
 ends. A build killed with SIGKILL leaves only its candidate folder, removed by the next build, and dbt dies
@@ -113,7 +114,8 @@ def published_state(project: Project, progress: Progress) -> Path | None:
 
 def run_dbt(project: Project, candidate: Path, state: Path | None, threads: int | None,
             progress: Progress) -> dbt_runner.DbtRun:
-    """One `dbt build` into the candidate; a failed node, or (full build) a node dbt did not run, fails the build."""
+    """dbt's build and tests into the candidate; a failed node, or (full build) a node dbt did not run, fails the
+    build."""
     started = time.perf_counter()
     run = dbt_runner.run(project, candidate, dbt_runner.build_arguments(state, threads), progress)
     progress.record("dbt start-up", max(0.0, time.perf_counter() - started - run.elapsed))  # import and parse

@@ -1,13 +1,18 @@
-"""dbt as a child process of the build: one `dbt build` that loads the seeds, builds the models and runs every
-data test and unit test in dbt's own order (each staging model declares its seed with `-- depends_on: ref(...)`,
-so dbt orders and selects seed -> staging -> ... although staging reads the seed through `source()`).
+"""dbt as a child process of the build: the seeds, the models, every data test and every unit test, parsed once
+(each staging model declares its seed with `-- depends_on: ref(...)`, so dbt orders and selects seed -> staging
+-> ... although staging reads the seed through `source()`).
 
-dbt runs as `dbt build` in its own process group with the parent-death signal (see processes.py), so it dies
-with the build. It writes its target folder under the warehouse folder (one per warehouse, so dbt's partial
-parse stays valid from build to build), logs JSON lines that this module turns into progress (dbt's n/N node
-counter at most once a second, every failing node at once), and its run_results.json, from which the build
-reads the failures and the counts. A `--changed` build selects `state:modified+` against the manifest saved
-with the published build (`state_path`), on a copy of the published file.
+The child is dbt_worker.py (`python -m security_ties.dbt_worker`), the build's one speed mechanism: it parses
+the project once, builds the seeds and models in a forked child, then runs the tests in two parts side by side
+in children forked from the parsed process, each on a copy of the built file (see its docstring for why and
+docs/benchmarks.md for what it saves). It runs in its own process group with the parent-death signal (see
+processes.py), and its children get SIGKILL when it dies, so dbt dies with the build. It writes its target
+folder under the warehouse folder (one per warehouse, so dbt's partial parse stays valid from build to build);
+all its children log dbt's JSON lines, which this module turns into progress (one n/N node counter over every
+part, at most once a second, and every failing node at once); and it merges their results into one
+run_results.json, from which the build reads the failures and the counts. A `--changed` build selects
+`state:modified+` against the manifest saved with the published build (`state_path`), on a copy of the
+published file.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from security_ties.dbt_worker import PARTS_EVENT
 from security_ties.processes import child_process_options
 from security_ties.progress import Progress
 from security_ties.project import Project
@@ -47,13 +54,16 @@ class DbtRun:
 
 @dataclass
 class Counter:
-    """dbt's n/N node counter, printed at most once a second (failures at once)."""
+    """dbt's n/N node counter over every dbt process of the build, printed at most once a second (failures at
+    once). Each dbt invocation numbers its own nodes; the worker's PARTS_EVENT says how many tests follow in its
+    parallel parts, so N counts them all."""
 
     progress: Progress
     done: int = 0
     total: int = 0
     last_print: float = 0.0
     errors: list[str] = field(default_factory=list)
+    stats_said: bool = False
 
     def __call__(self, line: str) -> None:
         try:
@@ -65,8 +75,12 @@ class Counter:
             return
         if level == "error":
             self.errors.append(message)
-        if name == "FoundStats":
+        if name == "FoundStats" and not self.stats_said:  # each part would say it again, for its own tests
             self.progress.say(f"  dbt: {message}")
+            self.stats_said = True
+        if name == PARTS_EVENT:
+            self.progress.say(f"  dbt: {message}")
+            self.total = self.done + int(event.get("data", {}).get("total") or 0)
         if name not in RESULT_EVENTS:
             return
         data = event.get("data", {})
@@ -105,14 +119,13 @@ def save_state(project: Project, build_id: str) -> None:
 
 
 def build_arguments(state: Path | None, threads: int | None) -> list[str]:
-    """`dbt build` of everything, or (`state`: the published build's manifest folder) of what changed since that
-    build and everything downstream of it, with the tests of all of that."""
-    selection = ["--select", "state:modified+", "--state", str(state)] if state else []
-    return ["build", *selection, *(["--threads", str(threads)] if threads else [])]
+    """The worker's arguments: build and test everything, or (`state`: the published build's manifest folder)
+    what changed since that build and everything downstream of it, with the tests of all of that."""
+    return [*(["--state", str(state)] if state else []), *(["--threads", str(threads)] if threads else [])]
 
 
 def run(project: Project, database: Path, arguments: list[str], progress: Progress) -> DbtRun:
-    """Run `dbt <arguments>` on `database` and wait for it, turning its log into progress; it is killed if the
+    """Run the dbt worker with `arguments` on `database` and wait for it, turning its log into progress; it is killed if the
     build stops first (an error, Ctrl-C or SIGTERM)."""
     target = target_path(project)
     counter = Counter(progress)
@@ -134,10 +147,8 @@ def start(project: Project, arguments: list[str], database: Path, target: Path,
           errors: IO[str]) -> subprocess.Popen[str]:
     target.mkdir(parents=True, exist_ok=True)
     (target / "run_results.json").unlink(missing_ok=True)  # never report an older run's failures
-    command = [str(project.dbt_executable), *arguments, "--target-path", str(target),
-               "--log-path", str(target.parent / "logs"), "--log-format", "json", "--no-use-colors",
-               # the debug log file would be tens of MB of JSON per build; errors reach the build's output anyway
-               "--log-level-file", "error"]
+    command = [sys.executable, "-m", "security_ties.dbt_worker", *arguments, "--target-path", str(target),
+               "--log-path", str(target.parent / "logs")]
     return subprocess.Popen(  # noqa: PLW1509 - preexec_fn only calls prctl
         command, cwd=project.root, env={**os.environ, "SECURITY_TIES_DB": str(database)},
         stdout=subprocess.PIPE, stderr=errors, text=True, **child_process_options(),  # type: ignore[arg-type]

@@ -3,6 +3,8 @@
 dbt runs as a child process of the build. It gets its own session (process group), so a terminal's Ctrl-C
 reaches the build alone and the build decides how dbt ends; and on Linux a parent-death signal (SIGKILL), so
 that even a build killed with SIGKILL, which runs no cleanup, takes dbt with it instead of letting it write on.
+dbt_worker.py gives each child it forks the same parent-death signal (`death_with_parent`), so the chain
+build -> worker -> seeds/models or test parts dies from the top.
 """
 
 from __future__ import annotations

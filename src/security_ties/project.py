@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +48,3 @@ class Project:
     @property
     def exports_dir(self) -> Path:
         return self.warehouse_dir / "exports"
-
-    @property
-    def dbt_executable(self) -> Path:
-        return Path(sys.executable).parent / "dbt"
