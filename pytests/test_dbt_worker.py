@@ -1,5 +1,5 @@
 """The build's one speed mechanism (dbt_worker.py): dbt parses once, the seeds and models are built in a forked
-child, and the data tests and unit tests run in two parts side by side in forked children, each on a copy of
+child, and the data tests run in two parts side by side in forked children, each on a copy of
 the built file. Both parts run and together run every test, a failing test in either part fails the build
 and publishes nothing, no copy or DuckDB log file is left behind, and killing the build kills every child."""
 
@@ -29,7 +29,7 @@ from security_ties.publish import published_build_id
 
 # Two singular tests whose ids are neighbours in sorted order, so the round robin puts them in different parts.
 FAILING_TESTS = ("test_zz_injected_part_a", "test_zz_injected_part_b")
-TEST_KINDS = ("test.", "unit_test.")
+TEST_KINDS = ("test.",)
 
 
 def sha256(path: Path) -> str:
@@ -65,11 +65,10 @@ def command_line(pid: int) -> str:
 
 
 def test_the_tests_are_split_round_robin_into_balanced_disjoint_parts() -> None:
-    tests = sorted(f"test.p.t{index:03d}" for index in range(11)) + ["unit_test.p.m.u1", "unit_test.p.m.u2"]
+    tests = sorted(f"test.p.t{index:03d}" for index in range(11))
     parts = split(tests, TEST_PARTS)
     assert len(parts) == 2 and sorted(parts[0] + parts[1]) == tests
     assert abs(len(parts[0]) - len(parts[1])) <= 1
-    assert all(any(uid.startswith("unit_test.") for uid in part) for part in parts)  # each kind in each part
     assert split(["test.p.only"], TEST_PARTS) == [["test.p.only"]]  # no empty part
     assert split(["test.p.a", "test.p.b"], TEST_PARTS) == [["test.p.a"], ["test.p.b"]]  # neighbours split
 
@@ -159,13 +158,13 @@ def test_both_test_parts_ran_and_together_ran_every_test_once(workspace: Workspa
     assert len(parts) == TEST_PARTS and all(parts), "each part runs its own share of the tests"
     assert not set(parts[0]) & set(parts[1])
     manifest = json.loads((workspace.target / "manifest.json").read_text(encoding="utf-8"))
-    every_test = {uid for uid in [*manifest["nodes"], *manifest["unit_tests"]] if uid.startswith(TEST_KINDS)}
-    assert set(parts[0]) | set(parts[1]) == every_test
-    assert any(uid.startswith("unit_test.") for uid in every_test) and len(every_test) > 500
+    every_test = {uid for uid in manifest["nodes"] if uid.startswith(TEST_KINDS)}
+    assert set(parts[0]) | set(parts[1]) == every_test and len(every_test) > 500
     merged = json.loads((workspace.target / "run_results.json").read_text(encoding="utf-8"))["results"]
     assert {r["unique_id"] for r in merged if r["unique_id"].startswith(TEST_KINDS)} == every_test
+    assert not any(r["unique_id"].startswith("unit_test.") for r in merged)  # they run in `make test`
     sizes = [len(part) for part in parts]
-    assert f"data and unit tests in 2 parallel parts: {sizes[0]} + {sizes[1]}" in failing_build.result.stdout
+    assert f"data tests in 2 parallel parts: {sizes[0]} + {sizes[1]}" in failing_build.result.stdout
 
 
 def test_a_failing_test_in_either_part_fails_the_build_and_publishes_nothing(workspace: Workspace,

@@ -1,4 +1,4 @@
-"""dbt as a child process of the build: the seeds, the models, every data test and every unit test, parsed once
+"""dbt as a child process of the build: the seeds, the models and every data test, parsed once
 (each staging model declares its seed with `-- depends_on: ref(...)`, so dbt orders and selects seed -> staging
 -> ... although staging reads the seed through `source()`).
 
@@ -39,7 +39,7 @@ RESULT_EVENTS = {"LogTestResult", "LogModelResult", "LogSeedResult", "LogNodeRes
 GOOD_STATUSES = {"pass", "success", "ok", "no-op"}
 FAILED_STATUSES = ("error", "fail", "runtime error")
 PRINT_EVERY_SECONDS = 1.0
-NODE_KINDS = ("seed.", "model.", "test.", "unit_test.")
+NODE_KINDS = ("seed.", "model.", "test.")  # what a full build runs; unit tests run in `make test`
 
 
 @dataclass
@@ -194,9 +194,9 @@ def node_counts(results: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def unrun_nodes(project: Project, results: list[dict[str, Any]]) -> list[str]:
-    """Seeds, models, tests and unit tests of the manifest that dbt did not run: a full build runs every one."""
+    """Seeds, models and data tests of the manifest that dbt did not run: a full build runs every one."""
     manifest = json.loads((target_path(project) / "manifest.json").read_text(encoding="utf-8"))
-    expected = {uid for uid in [*manifest.get("nodes", {}), *manifest.get("unit_tests", {})] if uid.startswith(NODE_KINDS)}
+    expected = {uid for uid in manifest.get("nodes", {}) if uid.startswith(NODE_KINDS)}
     return sorted(expected - {str(r["unique_id"]) for r in results})
 
 

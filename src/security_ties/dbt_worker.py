@@ -1,8 +1,10 @@
 """The build's one speed mechanism: parse the project once, then run dbt's work in processes forked from the
-parsed one, the data tests and unit tests in two parts side by side.
+parsed one, the data tests in two parts side by side. (The unit tests check model code on fixed inputs, not
+the data: like dbt Labs advises, they run in development and CI - `make test`, pytests/test_unit_tests.py - not
+in every build.)
 
 Why it exists: dbt's per-node work (rendering a test's Jinja, its bookkeeping) is Python under the GIL, so one
-`dbt build` keeps one core busy however many threads it runs, and the 763 data tests and 30 unit tests are
+`dbt build` keeps one core busy however many threads it runs, and the data tests are
 most of the build. Two `dbt test` processes each parsed the project again and saved 8 % (under the 10 % rule);
 forking after one parse keeps the parse for both parts. Measured on a quiet machine (docs/benchmarks.md, "The
 one speed mechanism"): the whole build 25.7 s against 35.5 s with one `dbt build` (0.72 wall, 0.94 CPU) and
@@ -12,7 +14,7 @@ Run by dbt_runner in place of the `dbt` executable, as `python -m security_ties.
 --log-path L [--state S] [--threads N]`, with the database in SECURITY_TIES_DB. It
 1. parses (dbtRunner `parse`: writes T/manifest.json and keeps dbt's partial parse);
 2. forks a child that runs `build` of the seeds and models only (`--select state:modified+ --state S` when S is
-   given; in that case a second child lists the data and unit tests that `dbt build` would select with it);
+   given; in that case a second child lists the data tests that `dbt build` would select with it);
 3. splits those tests round robin into two parts and forks one child per part, each running `test` with one
    thread on a copy of the built file (its own `SECURITY_TIES_DB`; the profile is rendered per invocation) and on
    the parsed manifest without the other part's tests (tests are leaves: nothing refers to them);
@@ -43,7 +45,7 @@ from typing import Any
 from security_ties.processes import death_with_parent
 
 TEST_PARTS = 2
-TEST_KINDS = ("test.", "unit_test.")
+TEST_KINDS = ("test.",)  # data tests; the unit tests run in `make test` (pytests/test_unit_tests.py)
 PARTS_EVENT = "TestPartsStarted"
 NOT_TESTS = ["--exclude", "resource_type:test", "resource_type:unit_test"]
 
@@ -91,7 +93,7 @@ def invoke(manifest: Any, arguments: list[str], results: Path | None) -> int:
 
 
 def list_tests(manifest: Any, state: str, common: list[str], output: Path) -> int:
-    """Write the data and unit tests that `dbt build --select state:modified+ --state <state>` selects."""
+    """Write the data tests that `dbt build --select state:modified+ --state <state>` selects."""
     from dbt.cli.main import dbtRunner
 
     listed = dbtRunner(manifest=manifest).invoke(["ls", "--select", "state:modified+", "--state", state,
@@ -107,7 +109,7 @@ def list_tests(manifest: Any, state: str, common: list[str], output: Path) -> in
 
 
 def all_tests(manifest: Any) -> list[str]:
-    return sorted([uid for uid in manifest.nodes if uid.startswith(TEST_KINDS)] + list(manifest.unit_tests))
+    return sorted(uid for uid in manifest.nodes if uid.startswith(TEST_KINDS))
 
 
 def split(tests: list[str], parts: int) -> list[list[str]]:
@@ -116,10 +118,10 @@ def split(tests: list[str], parts: int) -> list[list[str]]:
 
 
 def keep_only(manifest: Any, tests: set[str]) -> None:
-    """Drop every data test and unit test but `tests` from the (forked child's) manifest."""
+    """Drop every unit test and every data test but `tests` from the (forked child's) manifest."""
     for uid in set(all_tests(manifest)) - tests:
         manifest.nodes.pop(uid, None)
-        manifest.unit_tests.pop(uid, None)
+    manifest.unit_tests.clear()
 
 
 def copy_database(database: Path, part: int) -> Path:
@@ -140,7 +142,7 @@ def run_test_part(manifest: Any, tests: list[str], copy: Path, common: list[str]
 def announce_tests(parts: list[list[str]]) -> None:
     """One JSON line in dbt's log format: how many tests follow, so the build's n/N counts over every part."""
     sizes = [len(part) for part in parts]
-    message = f"data and unit tests in {len(parts)} parallel parts: {' + '.join(map(str, sizes))}"
+    message = f"data tests in {len(parts)} parallel parts: {' + '.join(map(str, sizes))}"
     print(json.dumps({"info": {"name": PARTS_EVENT, "level": "info", "msg": message},
                       "data": {"total": sum(sizes), "parts": sizes}}), flush=True)
 
