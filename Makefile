@@ -38,7 +38,7 @@ $(PUBLISHED): | $(INSTALLED)
 build: install
 	$(CLI) build
 
-## test: a fresh write-audit-publish build (every dbt test, unit test and expectation), then pytest, lint and
+## test: a fresh write-audit-publish build (every dbt data test and expectation), then pytest (with the dbt unit tests), lint and
 ## the Spark build with its parity test (make spark)
 test: install-dev browser superset
 	$(CLI) build

@@ -1,6 +1,6 @@
 """The build benchmark: where the time of a real `security-ties build` goes, and how it compares.
 
-`security-ties-dev bench` runs the real write-audit-publish build (every dbt test, unit test and expectation)
+`security-ties-dev bench` runs the real write-audit-publish build (every dbt data test and expectation)
 as a subprocess into a scratch warehouse folder (warehouse/bench/, so the published warehouse is untouched and
 dbt's partial parse stays warm from run to run), and prints each step's seconds and share of the whole:
 pre-flight, values, evidence, dbt start-up (import and parse), seeds, models, tests, unit tests, audit,

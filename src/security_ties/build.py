@@ -2,7 +2,7 @@
 
 DuckDB allows one writer or many readers per file, so a build never writes the published file: it takes the
 warehouse folder's lock, repairs what a killed build left, checks the seeds, the values and the quotes in
-Python, runs dbt into `builds/candidate/` (dbt_runner.py: seeds, models, data and unit tests, parsed once, the
+Python, runs dbt into `builds/candidate/` (dbt_runner.py: seeds, models and data tests, parsed once, the
 tests in two parallel parts), audits the candidate's marts with Great Expectations,
 records `meta.build_info`, and only then publishes it atomically (publish.py) and exports the marts
 (exports.py). Any failure raises BuildError and publishes nothing; the candidate is removed however the build
