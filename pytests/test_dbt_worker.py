@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import copy_project, run_cli
+from conftest import command_line, copy_project, descendants, run_cli, running
 from security_ties.dbt_runner import Counter
 from security_ties.dbt_worker import PARTS_EVENT, TEST_PARTS, split
 from security_ties.progress import Progress
@@ -34,34 +34,6 @@ TEST_KINDS = ("test.",)
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid`, from /proc/<pid>/task/*/children (Linux)."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-        for child in children:
-            found += [child, *descendants(child)]
-    return found
-
-
-def running(pid: int) -> bool:
-    """Alive and not a zombie waiting for a reaper."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def test_the_tests_are_split_round_robin_into_balanced_disjoint_parts() -> None:

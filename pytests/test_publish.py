@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from conftest import ROOT, copy_project, run_cli, write_mode_client
+from conftest import ROOT, command_line, copy_project, descendants, run_cli, running, write_mode_client
 from security_ties.publish import list_releases, published_build_id
 from security_ties.exports import MANIFEST, export_marts
 from security_ties.project import PUBLISHED_NAME, Project
@@ -108,34 +108,6 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, published_warehouse: Pat
     assert build_id, f"{published_warehouse} has no meta.build_info"
     export_marts(space.project, space.published, build_id)
     return space
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid`, from /proc/<pid>/task/*/children (Linux)."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-        for child in children:
-            found += [child, *descendants(child)]
-    return found
-
-
-def running(pid: int) -> bool:
-    """Alive and not a zombie waiting for a reaper."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 @dataclass
